@@ -1,0 +1,127 @@
+"""Parse result text ("180 ng/L", "<50", "GREATER THAN 2000", "0,62 umol/L") into a Reading."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Literal
+
+from b12cli.errors import InputError
+from b12cli.model import Catalog
+from b12cli.result import Comparator, Measurement, UnitSource
+from b12cli.units import plausible_alternatives, resolve_unit, to_canonical
+
+Decimal = Literal[".", ","]
+_WORDS = (
+    ("less than or equal to", "<="),
+    ("greater than or equal to", ">="),
+    ("less than", "<"),
+    ("greater than", ">"),
+    ("below", "<"),
+    ("above", ">"),
+)
+_SYMBOLS = {"<": "<", "<=": "<=", "=<": "<=", "≤": "<=", ">": ">", ">=": ">=", "=>": ">=", "≥": ">="}
+_VALUE = re.compile(r"^(?P<cmp>[<>]=?|=[<>]|[≤≥])?\s*(?P<num>[+-]?(?:\d[\d.,' ]*\d|\d)(?:[eE][+-]?\d+)?)"
+                    r"(?P<rest>.*)$", re.DOTALL)
+_FLAGS = re.compile(r"(?:\s+|^)(?:\(?[LH]{1,2}\)?|\[[LH]\]|low|high|abnormal|a|crit(?:ical)?)$",
+                    re.IGNORECASE)
+MAX_TEXT = 200
+
+
+def parse_number(text: str, decimal: Decimal | None = None) -> float:
+    """A number with '.' or ',' decimals and unambiguous thousands separators."""
+    digits = text.replace(" ", "").replace("'", "")
+    if decimal == ",":
+        digits = digits.replace(".", "").replace(",", ".")
+    elif decimal == ".":
+        digits = digits.replace(",", "")
+    elif "," in digits and "." in digits:
+        thousands = "," if digits.rfind(",") < digits.rfind(".") else "."
+        digits = digits.replace(thousands, "").replace(",", ".")
+    elif digits.count(",") == 1:
+        head, tail = digits.split(",")
+        if len(tail) == 3 and head.lstrip("+-") not in ("", "0"):
+            raise InputError(f"ambiguous number {text!r}: write it without ',' thousands "
+                             "separators, or with '.' as the decimal mark")
+        digits = f"{head}.{tail}"
+    elif digits.count(",") > 1:
+        digits = digits.replace(",", "")
+    try:
+        number = float(digits)
+    except ValueError:
+        raise InputError(f"not a number: {text!r}") from None
+    if not math.isfinite(number):
+        raise InputError(f"not a finite number: {text!r}")
+    return number
+
+
+def split_value(text: str, decimal: Decimal | None = None) -> tuple[Comparator | None, float, str]:
+    """Split result text into comparator, number and unit text (flags and trailing marks dropped)."""
+    cleaned = " ".join(text.split())
+    if len(cleaned) > MAX_TEXT:
+        raise InputError(f"result text longer than {MAX_TEXT} characters")
+    comparator: str | None = None
+    lowered = cleaned.lower()
+    for words, symbol in _WORDS:
+        if lowered.startswith(words):
+            comparator, cleaned = symbol, cleaned[len(words):].strip()
+            break
+    match = _VALUE.match(cleaned)
+    if not match:
+        raise InputError(f"not a result value: {_preview(text)}")
+    if match["cmp"]:
+        if comparator:
+            raise InputError(f"two comparators in {_preview(text)}")
+        comparator = _SYMBOLS[match["cmp"]]
+    rest = match["rest"].strip().rstrip("*.!;:,").strip()
+    while rest and _FLAGS.search(rest):
+        rest = _FLAGS.sub("", rest).strip().rstrip("*.!;:,").strip()
+    return comparator, parse_number(match["num"], decimal), rest  # type: ignore[return-value]
+
+
+def parse_measurement(
+    catalog: Catalog,
+    analyte_id: str,
+    text: str,
+    *,
+    unit: str | None = None,
+    unit_source: UnitSource = "option",
+    decimal: Decimal | None = None,
+) -> Measurement:
+    """Parse one result; `unit` applies when the text has none (from a header or column)."""
+    analyte = catalog.analytes[analyte_id]  # type: ignore[index]
+    comparator, number, unit_text = split_value(text, decimal)
+    if unit_text:
+        unit_key, source = resolve_unit(catalog, analyte_id, unit_text), "given"
+    elif unit:
+        unit_key, source = resolve_unit(catalog, analyte_id, unit), unit_source
+    else:
+        unit_key, source = analyte.default_unit, "default"
+    if number < 0:
+        raise InputError(f"{analyte_id}: a concentration cannot be negative")
+    canonical = to_canonical(analyte, number, unit_key)
+    if not analyte.plausible.min <= canonical <= analyte.plausible.max:
+        raise InputError(_implausible(analyte_id, catalog, number, unit_key))
+    return Measurement(
+        analyte=analyte_id,  # type: ignore[arg-type]
+        input=text.strip(),
+        value=number,
+        unit=unit_key,
+        comparator=comparator,
+        canonical_value=canonical,
+        canonical_unit=analyte.canonical_unit,
+        unit_source=source,  # type: ignore[arg-type]
+    )
+
+
+def _implausible(analyte_id: str, catalog: Catalog, number: float, unit: str) -> str:
+    analyte = catalog.analytes[analyte_id]  # type: ignore[index]
+    low, high = analyte.plausible.min, analyte.plausible.max
+    message = (f"{analyte_id}: {number:g} {unit} is outside the plausible range "
+               f"({low:g}-{high:g} {analyte.canonical_unit})")
+    others = plausible_alternatives(analyte, number, unit)
+    return message + (f"; did you mean {' or '.join(others)}?" if others else "")
+
+
+def _preview(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
