@@ -31,6 +31,7 @@ class Measurement(Strict):
     """One result as entered, converted to the canonical unit, and (once evaluated) banded."""
 
     analyte: AnalyteId
+    name: str
     input: str
     value: float
     unit: str

@@ -104,6 +104,7 @@ def parse_measurement(
         raise InputError(_implausible(analyte_id, catalog, number, unit_key))
     return Measurement(
         analyte=analyte_id,  # type: ignore[arg-type]
+        name=analyte.name,
         input=text.strip(),
         value=number,
         unit=unit_key,
