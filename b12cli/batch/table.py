@@ -33,3 +33,20 @@ class Table:
     context: dict[str, str] = field(default_factory=dict)
     skipped_rows: int = 0
     id_columns: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """What `b12cli batch` was asked to read (built by the CLI, consumed by `readers.open_table`)."""
+
+    path: str  # "-" means standard input
+    input_format: str | None = None  # "csv", "jsonl" or "parquet"; None: from the file name
+    encoding: str | None = None  # None: detect BOM / UTF-8 / cp1252
+    delimiter: str | None = None  # None: sniff among , ; tab |
+    decimal: str | None = None  # "." or ","; None: "," when the delimiter is ";"
+    layout: str | None = None  # "wide" or "long"; None: detect
+    codes: dict[str, str] = field(default_factory=dict)  # local test code -> analyte id
+    group: list[str] = field(default_factory=list)  # long layout: columns forming one sample
+    id: list[str] = field(default_factory=list)  # columns identifying an output row
+    value: list[str] = field(default_factory=list)  # long layout: result text columns, in order
+    chunk_rows: int = 200_000
