@@ -18,11 +18,14 @@ def context_holds(test: ContextTest, context: Context) -> bool:
         return bool(value == test.eq)
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    checks = ((test.lt, value.__lt__), (test.le, value.__le__), (test.gt, value.__gt__))
-    for bound, compare in (*checks, (test.ge, value.__ge__)):
-        if bound is not None:
-            return bool(compare(bound))
-    return False
+    number = float(value)
+    if test.lt is not None:
+        return number < test.lt
+    if test.le is not None:
+        return number <= test.le
+    if test.gt is not None:
+        return number > test.gt
+    return test.ge is not None and number >= test.ge
 
 
 def pick_variant(variants: list[BandVariant], context: Context) -> BandVariant:

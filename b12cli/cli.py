@@ -25,7 +25,9 @@ app = typer.Typer(
 app.add_typer(rules_app, name="rules")
 
 Format = Literal["rich", "text", "json"]
-Value = Annotated[str | None, typer.Option(help="Result with optional unit, e.g. '250 ng/L', '<150'.")]
+Value = Annotated[
+    str | None, typer.Option(help="Result with optional unit, e.g. '250 ng/L', '<150'.")
+]
 
 
 def _version(value: bool) -> None:
@@ -89,8 +91,9 @@ def interpret(
     from b12cli.rulesets import load_catalog, load_ruleset
 
     catalog = load_catalog()
-    context = build_context(catalog, age=age, sex=sex, pregnant=pregnant,
-                            risks=risk or [], symptoms=symptom or [])
+    context = build_context(
+        catalog, age=age, sex=sex, pregnant=pregnant, risks=risk or [], symptoms=symptom or []
+    )
     values = {"b12": b12, "holotc": holotc, "mma": mma, "hcy": hcy, "folate": folate, "egfr": egfr}
     record = build_record(catalog, values, context)
     loaded = [load_ruleset(ref) for ref in ruleset_refs(rules)]

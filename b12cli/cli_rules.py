@@ -25,7 +25,9 @@ def list_rules() -> None:
 
 @rules_app.command("show")
 @guarded
-def show(ruleset: Annotated[str, typer.Argument(help="Bundled id or path to a YAML file.")]) -> None:
+def show(
+    ruleset: Annotated[str, typer.Argument(help="Bundled id or path to a YAML file.")],
+) -> None:
     """Show a ruleset's thresholds, rules and caveats with their sources."""
     from b12cli.render.rules import print_ruleset
 

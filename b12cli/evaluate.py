@@ -66,13 +66,22 @@ def interpret(record: Record, loaded: LoadedRuleset, catalog: Catalog) -> Interp
     rule, because = decide(ruleset, facts)
     facts.category = rule.category
     steps = [(sid, ruleset.steps[sid]) for sid in rule.next_steps]
-    next_steps = [Text(id=i, text=s.text, source=s.source) for i, s in steps if _holds(s.when, facts)]
+    next_steps = [
+        Text(id=i, text=s.text, source=s.source) for i, s in steps if _holds(s.when, facts)
+    ]
     caveats = [
-        Text(id=c.id, text=c.text, source=c.source) for c in ruleset.caveats if _holds(c.when, facts)
+        Text(id=c.id, text=c.text, source=c.source)
+        for c in ruleset.caveats
+        if _holds(c.when, facts)
     ]
     notes = [
-        NoteOut(id=n.id, section=n.section, title=catalog.sections[n.section], text=n.text,
-                source=n.source)
+        NoteOut(
+            id=n.id,
+            section=n.section,
+            title=catalog.sections[n.section],
+            text=n.text,
+            source=n.source,
+        )
         for n in catalog.notes
         if _holds(n.when, facts)
     ]
@@ -81,8 +90,13 @@ def interpret(record: Record, loaded: LoadedRuleset, catalog: Catalog) -> Interp
     sources = {k: v for k, v in ruleset.sources.items() if k in cited}
     sources |= {n.source: catalog.sources[n.source] for n in notes}
     return Interpretation(
-        ruleset=RulesetRef(id=ruleset.id, title=ruleset.title, version=ruleset.version,
-                           status=ruleset.status, sha256=loaded.sha256),
+        ruleset=RulesetRef(
+            id=ruleset.id,
+            title=ruleset.title,
+            version=ruleset.version,
+            status=ruleset.status,
+            sha256=loaded.sha256,
+        ),
         category=rule.category,
         label=rule.label,
         summary=rule.summary,

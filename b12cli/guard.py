@@ -44,7 +44,9 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             if os.environ.get(DEBUG_ENV):
                 traceback.print_exception(exc, file=sys.stderr)
             hint = f"internal error ({type(exc).__name__}); please report it"
-            raise fail(f"{hint}; set {DEBUG_ENV}=1 for a traceback", ExitCode.INTERNAL_ERROR) from None
+            raise fail(
+                f"{hint}; set {DEBUG_ENV}=1 for a traceback", ExitCode.INTERNAL_ERROR
+            ) from None
 
     return wrapper
 

@@ -116,7 +116,9 @@ def _band(node: BandTest, m: Measurement | None) -> Outcome:
     shown = f"{node.band} {m.input}"
     if m.band is not None:
         threshold = next(t for t in m.thresholds if t.band == m.band)
-        why = f"{shown} is {m.band} ({bounds_text(threshold, m.canonical_unit)}; {threshold.source})"
+        why = (
+            f"{shown} is {m.band} ({bounds_text(threshold, m.canonical_unit)}; {threshold.source})"
+        )
         return Outcome(m.band in node.in_, [why], [why])
     inside = [b for b in m.possible_bands if b in node.in_]
     if len(inside) == len(m.possible_bands):
@@ -131,6 +133,11 @@ def _context(node: ContextTest, context: Context) -> Outcome:
     if value is None:
         return Outcome(False, no=[f"{node.context} not given"])
     holds = context_holds(node, context)
-    shown = str(value).lower() if isinstance(value, bool) else f"{value:g}" if isinstance(
-        value, float) else str(value)
+    shown = (
+        str(value).lower()
+        if isinstance(value, bool)
+        else f"{value:g}"
+        if isinstance(value, float)
+        else str(value)
+    )
     return Outcome(holds, [f"{node.context} {shown}"], [f"{node.context} {shown}"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from itertools import pairwise
 from typing import Literal
 
 from pydantic import Field, model_validator
@@ -165,7 +166,7 @@ class BandVariant(Strict):
             raise ValueError("bands must be listed from lowest to highest")
         if ordered[0].lower != -math.inf or ordered[-1].upper != math.inf:
             raise ValueError("bands must cover every value (first open below, last open above)")
-        for low, high in zip(ordered, ordered[1:], strict=False):
+        for low, high in pairwise(ordered):
             if low.upper != high.lower or low.upper_inclusive == high.lower_inclusive:
                 raise ValueError(
                     f"bands {low.name!r} and {high.name!r} leave a gap or overlap at "

@@ -45,4 +45,4 @@ def build_record(catalog: Catalog, values: Mapping[str, str | None], context: Co
     for analyte, text in values.items():
         if text is not None and text.strip():
             measurements[analyte] = parse_measurement(catalog, analyte, text)
-    return Record(measurements=measurements, context=context)  # type: ignore[arg-type]
+    return Record(measurements=measurements, context=context)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 from b12cli.conditions import (
@@ -39,7 +40,9 @@ def check_ruleset(ruleset: Ruleset) -> None:
         for step in rule.next_steps:
             if step not in ruleset.steps:
                 raise ValueError(f"rule {rule.id!r}: unknown next step {step!r}")
-    _check_unique([r.id for r in ruleset.rules] + [ruleset.uncertain.id, ruleset.otherwise.id], "rule")
+    _check_unique(
+        [r.id for r in ruleset.rules] + [ruleset.uncertain.id, ruleset.otherwise.id], "rule"
+    )
     _check_unique([c.id for c in ruleset.caveats], "caveat")
     from b12cli.model import conditions_of
 
@@ -98,7 +101,7 @@ def check_terms(ruleset: Ruleset, catalog: Catalog) -> None:
                 _check_vocab(node.symptom, catalog.symptoms, where, "symptom")
 
 
-def _check_vocab(terms: list[str], vocab: dict[str, object], where: str, kind: str) -> None:
+def _check_vocab(terms: list[str], vocab: Mapping[str, object], where: str, kind: str) -> None:
     bad = sorted(set(terms) - set(vocab))
     if bad:
         raise ValueError(f"{where}: unknown {kind}(s) {bad}")

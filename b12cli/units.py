@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+
 from b12cli.errors import InputError
 from b12cli.model import Analyte, Catalog
 

@@ -20,11 +20,24 @@ _WORDS = (
     ("below", "<"),
     ("above", ">"),
 )
-_SYMBOLS = {"<": "<", "<=": "<=", "=<": "<=", "≤": "<=", ">": ">", ">=": ">=", "=>": ">=", "≥": ">="}
-_VALUE = re.compile(r"^(?P<cmp>[<>]=?|=[<>]|[≤≥])?\s*(?P<num>[+-]?(?:\d[\d.,' ]*\d|\d)(?:[eE][+-]?\d+)?)"
-                    r"(?P<rest>.*)$", re.DOTALL)
-_FLAGS = re.compile(r"(?:\s+|^)(?:\(?[LH]{1,2}\)?|\[[LH]\]|low|high|abnormal|a|crit(?:ical)?)$",
-                    re.IGNORECASE)
+_SYMBOLS = {
+    "<": "<",
+    "<=": "<=",
+    "=<": "<=",
+    "≤": "<=",
+    ">": ">",
+    ">=": ">=",
+    "=>": ">=",
+    "≥": ">=",
+}
+_VALUE = re.compile(
+    r"^(?P<cmp>[<>]=?|=[<>]|[≤≥])?\s*(?P<num>[+-]?(?:\d[\d.,' ]*\d|\d)(?:[eE][+-]?\d+)?)"
+    r"(?P<rest>.*)$",
+    re.DOTALL,
+)
+_FLAGS = re.compile(
+    r"(?:\s+|^)(?:\(?[LH]{1,2}\)?|\[[LH]\]|low|high|abnormal|a|crit(?:ical)?)$", re.IGNORECASE
+)
 MAX_TEXT = 200
 
 
@@ -41,8 +54,10 @@ def parse_number(text: str, decimal: Decimal | None = None) -> float:
     elif digits.count(",") == 1:
         head, tail = digits.split(",")
         if len(tail) == 3 and head.lstrip("+-") not in ("", "0"):
-            raise InputError(f"ambiguous number {text!r}: write it without ',' thousands "
-                             "separators, or with '.' as the decimal mark")
+            raise InputError(
+                f"ambiguous number {text!r}: write it without ',' thousands "
+                "separators, or with '.' as the decimal mark"
+            )
         digits = f"{head}.{tail}"
     elif digits.count(",") > 1:
         digits = digits.replace(",", "")
@@ -56,7 +71,7 @@ def parse_number(text: str, decimal: Decimal | None = None) -> float:
 
 
 def split_value(text: str, decimal: Decimal | None = None) -> tuple[Comparator | None, float, str]:
-    """Split result text into comparator, number and unit text (flags and trailing marks dropped)."""
+    """Split result text into comparator, number and unit text (flags and marks dropped)."""
     cleaned = " ".join(text.split())
     if len(cleaned) > MAX_TEXT:
         raise InputError(f"result text longer than {MAX_TEXT} characters")
@@ -64,7 +79,7 @@ def split_value(text: str, decimal: Decimal | None = None) -> tuple[Comparator |
     lowered = cleaned.lower()
     for words, symbol in _WORDS:
         if lowered.startswith(words):
-            comparator, cleaned = symbol, cleaned[len(words):].strip()
+            comparator, cleaned = symbol, cleaned[len(words) :].strip()
             break
     match = _VALUE.match(cleaned)
     if not match:
@@ -103,7 +118,7 @@ def parse_measurement(
     if not analyte.plausible.min <= canonical <= analyte.plausible.max:
         raise InputError(_implausible(analyte_id, catalog, number, unit_key))
     return Measurement(
-        analyte=analyte_id,  # type: ignore[arg-type]
+        analyte=analyte_id,
         name=analyte.name,
         input=text.strip(),
         value=number,
@@ -111,15 +126,17 @@ def parse_measurement(
         comparator=comparator,
         canonical_value=canonical,
         canonical_unit=analyte.canonical_unit,
-        unit_source=source,  # type: ignore[arg-type]
+        unit_source=source,
     )
 
 
 def _implausible(analyte_id: str, catalog: Catalog, number: float, unit: str) -> str:
     analyte = catalog.analytes[analyte_id]  # type: ignore[index]
     low, high = analyte.plausible.min, analyte.plausible.max
-    message = (f"{analyte_id}: {number:g} {unit} is outside the plausible range "
-               f"({low:g}-{high:g} {analyte.canonical_unit})")
+    message = (
+        f"{analyte_id}: {number:g} {unit} is outside the plausible range "
+        f"({low:g}-{high:g} {analyte.canonical_unit})"
+    )
     others = plausible_alternatives(analyte, number, unit)
     return message + (f"; did you mean {' or '.join(others)}?" if others else "")
 

@@ -23,11 +23,11 @@ class _Loader(yaml.SafeLoader):
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()
+            event = self.peek_event()  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "aliases (*name) are not allowed in rule files", event.start_mark
             )
-        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+        return super().compose_node(parent, index)
 
 
 def load_yaml(text: str, name: str) -> tuple[Any, dict[Path, int]]:
@@ -66,9 +66,7 @@ def _build(loader: _Loader, node: Node, path: Path, lines: dict[Path, int], name
             raise RulesetError(f"{name}:{key_node.start_mark.line + 1}: keys must be plain text")
         if key in result:
             dotted = _dotted((*path, str(key)))
-            raise RulesetError(
-                f"{name}:{key_node.start_mark.line + 1}: duplicate key {dotted!r}"
-            )
+            raise RulesetError(f"{name}:{key_node.start_mark.line + 1}: duplicate key {dotted!r}")
         lines[(*path, str(key))] = key_node.start_mark.line + 1
         result[key] = _build(loader, value_node, (*path, str(key)), lines, name)
     return result

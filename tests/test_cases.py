@@ -1,4 +1,4 @@
-"""Every clinical case under tests/cases/<ruleset>/ gives the category, rule and caveats it expects."""
+"""Every clinical case under tests/cases/<ruleset>/ gives the outcome it expects."""
 
 from __future__ import annotations
 

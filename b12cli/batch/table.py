@@ -37,7 +37,7 @@ class Table:
 
 @dataclass(frozen=True)
 class InputSpec:
-    """What `b12cli batch` was asked to read (built by the CLI, consumed by `readers.open_table`)."""
+    """What `b12cli batch` was asked to read (built by the CLI, read by `readers.open_table`)."""
 
     path: str  # "-" means standard input
     input_format: str | None = None  # "csv", "jsonl" or "parquet"; None: from the file name

@@ -44,11 +44,20 @@ def print_ruleset(loaded: LoadedRuleset) -> None:
         for variant in variants:
             when = _when_text(variant.when) if variant.when else "otherwise"
             for t in thresholds(variant):
-                low = f"{'>=' if t.lower_inclusive else '>'} {number(t.lower)}" if t.lower is not None else ""
-                high = f"{'<=' if t.upper_inclusive else '<'} {number(t.upper)}" if t.upper is not None else ""
+                low = (
+                    f"{'>=' if t.lower_inclusive else '>'} {number(t.lower)}"
+                    if t.lower is not None
+                    else ""
+                )
+                high = (
+                    f"{'<=' if t.upper_inclusive else '<'} {number(t.upper)}"
+                    if t.upper is not None
+                    else ""
+                )
                 span = " and ".join(p for p in (low, high) if p) + f" {unit}"
-                table.add_row(analyte, when, f"[{band_style(t.band)}]{t.band}[/]", span,
-                              t.source, t.evidence)
+                table.add_row(
+                    analyte, when, f"[{band_style(t.band)}]{t.band}[/]", span, t.source, t.evidence
+                )
     console.print(table)
     rules = Table(title="Rules (first match decides)", box=box.SIMPLE_HEAD)
     for name in ("#", "id", "category", "label", "source"):
@@ -70,6 +79,6 @@ def print_ruleset(loaded: LoadedRuleset) -> None:
 def _when_text(test: object) -> str:
     data = test.model_dump(exclude_none=True)  # type: ignore[attr-defined]
     field = data.pop("context")
-    (op, value), = data.items()
+    ((op, value),) = data.items()
     symbols = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "="}
     return f"{field} {symbols[op]} {value}"

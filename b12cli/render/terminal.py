@@ -110,17 +110,26 @@ def comparison(results: Sequence[Interpretation]) -> Table:
         category = Text(CATEGORY_TITLES[result.category], style=CATEGORY_STYLES[result.category])
         if differs:
             category.append(" ≠", style="bold reverse")
-        table.add_row(f"{result.ruleset.id} {result.ruleset.version}", category, result.label,
-                      ", ".join(f.id for f in result.rules_fired),
-                      style="on grey23" if differs else "")
+        table.add_row(
+            f"{result.ruleset.id} {result.ruleset.version}",
+            category,
+            result.label,
+            ", ".join(f.id for f in result.rules_fired),
+            style="on grey23" if differs else "",
+        )
     return table
 
 
 def render(results: Sequence[Interpretation], out: TextIO, options: RenderOptions) -> None:
     """Print the panel (or a comparison table and then each panel) to `out`."""
-    console = Console(file=out, width=options.width, no_color=not options.color,
-                      color_system="auto" if options.color else None, highlight=False,
-                      soft_wrap=False)
+    console = Console(
+        file=out,
+        width=options.width,
+        no_color=not options.color,
+        color_system="auto" if options.color else None,
+        highlight=False,
+        soft_wrap=False,
+    )
     if len(results) > 1:
         console.print(comparison(results))
         agree = len({r.category for r in results}) == 1

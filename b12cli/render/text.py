@@ -40,7 +40,7 @@ def lines_for(result: Interpretation, width: int = 88) -> list[str]:
     r = result.ruleset
     out = [f"B12 interpretation: {r.title} ({r.id} {r.version}, {r.status})", ""]
     out.append(f"Result: {CATEGORY_TITLES[result.category].upper()} - {result.label}")
-    out += textwrap.wrap(result.summary, width) + ["", "Results:"]
+    out += [*textwrap.wrap(result.summary, width), "", "Results:"]
     for m in result.measurements:
         rule = f" ({band_rule(m)})" if band_rule(m) else ""
         out.append(f"  {m.name}: {entered_text(m)} = {canonical_text(m)}; {band_text(m)}{rule}")
@@ -61,7 +61,8 @@ def lines_for(result: Interpretation, width: int = 88) -> list[str]:
     for title, items in sections:
         if items:
             out += ["", f"{title}:", *_bullets(items, width)]
-    out += ["", "Sources:"] + _bullets([f"[{k}] {citation(result, k)}" for k in result.sources], width)
+    sources = [f"[{k}] {citation(result, k)}" for k in result.sources]
+    out += ["", "Sources:", *_bullets(sources, width)]
     out += ["", f"Ruleset sha256: {r.sha256}", *textwrap.wrap(f"Note: {result.disclaimer}", width)]
     return out
 
