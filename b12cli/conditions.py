@@ -28,7 +28,9 @@ ContextField = Literal["age", "sex", "pregnant"]
 class Strict(BaseModel):
     """Base for every model read from YAML: frozen, no unknown keys."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", populate_by_name=True, defer_build=True
+    )
 
 
 class AllOf(Strict):
@@ -156,8 +158,6 @@ Condition = Annotated[
     ),
 ]
 
-for _model in (AllOf, AnyOf, NotOf):
-    _model.model_rebuild()
 
 
 def children(condition: Condition) -> list[Condition]:
