@@ -33,6 +33,9 @@ class Table:
     context: dict[str, str] = field(default_factory=dict)
     skipped_rows: int = 0
     id_columns: list[str] = field(default_factory=list)
+    decimal: str | None = None  # "." or ","; None: decide per cell ("0,5" and "0.5" both work)
+    error_column: str | None = None  # a String column of row errors found while reading
+    input_rows: int | None = None  # long layout: result rows read (chunks hold one row per group)
 
 
 @dataclass(frozen=True)
