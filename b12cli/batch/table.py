@@ -52,4 +52,5 @@ class InputSpec:
     group: list[str] = field(default_factory=list)  # long layout: columns forming one sample
     id: list[str] = field(default_factory=list)  # columns identifying an output row
     value: list[str] = field(default_factory=list)  # long layout: result text columns, in order
+    test: list[str] = field(default_factory=list)  # long layout: test name/code columns; []: detect
     chunk_rows: int = 200_000
