@@ -46,7 +46,10 @@ def resolve_unit(catalog: Catalog, analyte_id: str, text: str) -> str:
 
 def to_canonical(analyte: Analyte, value: float, unit: str) -> float:
     """Convert a value in `unit` to the analyte's canonical unit."""
-    return value * analyte.units[unit].factor
+    # Rounded to 12 significant digits: binary products such as 350 x 0.001 =
+    # 0.35000000000000003 would otherwise put a result entered exactly at a threshold in
+    # another unit on the wrong side of it. No assay is anywhere near that precise.
+    return float(f"{value * analyte.units[unit].factor:.12g}")
 
 
 def plausible_alternatives(analyte: Analyte, value: float, unit: str) -> list[str]:
