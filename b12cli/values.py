@@ -39,10 +39,15 @@ _FLAGS = re.compile(
     r"(?:\s+|^)(?:\(?[LH]{1,2}\)?|\[[LH]\]|low|high|abnormal|a|crit(?:ical)?)$", re.IGNORECASE
 )
 MAX_TEXT = 200
+# Spaces and apostrophes are read as thousands separators only between groups of three
+# digits: "1 000" is 1000, but "12 34" is refused rather than silently read as 1234.
+_GROUPED = re.compile(r"[+-]?\d{1,3}(?:[ ']\d{3})+(?:[.,]\d+)?")
 
 
 def parse_number(text: str, decimal: Decimal | None = None) -> float:
     """A number with '.' or ',' decimals and unambiguous thousands separators."""
+    if (" " in text or "'" in text) and not _GROUPED.fullmatch(text):
+        raise InputError(f"ambiguous number {text!r}: spaces only between groups of 3 digits")
     digits = text.replace(" ", "").replace("'", "")
     if decimal == ",":
         digits = digits.replace(".", "").replace(",", ".")
@@ -67,7 +72,7 @@ def parse_number(text: str, decimal: Decimal | None = None) -> float:
         raise InputError(f"not a number: {text!r}") from None
     if not math.isfinite(number):
         raise InputError(f"not a finite number: {text!r}")
-    return number
+    return number + 0.0  # turns -0.0 into 0.0
 
 
 def split_value(text: str, decimal: Decimal | None = None) -> tuple[Comparator | None, float, str]:
