@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
-from itertools import pairwise
 from typing import Literal
 
 from pydantic import Field, model_validator
 
-from b12cli.conditions import Category, Condition, ContextTest, Strict, walk
+from b12cli.band_model import Band, BandVariant, Evidence, check_partition
+from b12cli.conditions import Category, Condition, Strict, walk
+from b12cli.indicator_model import Indicator
 
-Evidence = Literal["V", "S", "M", "C"]
 AnalyteId = Literal["b12", "holotc", "mma", "hcy", "folate", "egfr"]
 ANALYTES: tuple[AnalyteId, ...] = ("b12", "holotc", "mma", "hcy", "folate", "egfr")
 
@@ -86,6 +85,7 @@ class Catalog(Strict):
     symptoms: dict[str, Term]
     sections: dict[str, str] = Field(default_factory=dict)
     notes: list[Note] = Field(default_factory=list)
+    indicators: dict[Literal["cb12"], Indicator] = Field(default_factory=dict)
     disclaimer: str
     sources: dict[str, Source]
 
@@ -96,85 +96,12 @@ class Catalog(Strict):
             raise ValueError(f"analytes missing from the catalogue: {sorted(missing)}")
         cited = [u.source for a in self.analytes.values() for u in a.units.values()]
         cited += [n.source for n in self.notes]
+        cited += [s for i in self.indicators.values() for s in i.cited()]
         _check_sources(cited, self.sources)
+        _check_indicator_units(self)
         for note in self.notes:
             if note.section not in self.sections:
                 raise ValueError(f"note {note.id!r}: unknown section {note.section!r}")
-        return self
-
-
-class Band(Strict):
-    """One band of an analyte, with explicit bounds (gt/ge below, lt/le above)."""
-
-    name: str
-    gt: float | None = None
-    ge: float | None = None
-    lt: float | None = None
-    le: float | None = None
-    source: str
-    evidence: Evidence
-
-    @model_validator(mode="after")
-    def _bounds(self) -> Band:
-        if self.gt is not None and self.ge is not None:
-            raise ValueError("a band takes gt or ge, not both")
-        if self.lt is not None and self.le is not None:
-            raise ValueError("a band takes lt or le, not both")
-        if self.lower > self.upper:
-            raise ValueError("the lower bound is above the upper bound")
-        return self
-
-    @property
-    def lower(self) -> float:
-        """The lower bound (-inf when open)."""
-        bound = self.gt if self.gt is not None else self.ge
-        return -math.inf if bound is None else bound
-
-    @property
-    def lower_inclusive(self) -> bool:
-        """Whether the lower bound belongs to the band."""
-        return self.ge is not None
-
-    @property
-    def upper(self) -> float:
-        """The upper bound (+inf when open)."""
-        bound = self.lt if self.lt is not None else self.le
-        return math.inf if bound is None else bound
-
-    @property
-    def upper_inclusive(self) -> bool:
-        """Whether the upper bound belongs to the band."""
-        return self.le is not None
-
-    def contains(self, value: float) -> bool:
-        """Whether a value lies in the band."""
-        above = value >= self.lower if self.lower_inclusive else value > self.lower
-        below = value <= self.upper if self.upper_inclusive else value < self.upper
-        return above and below
-
-
-class BandVariant(Strict):
-    """A partition of the line into bands, used when `when` holds (the last has no `when`)."""
-
-    when: ContextTest | None = None
-    bands: list[Band] = Field(min_length=1)
-
-    @model_validator(mode="after")
-    def _partition(self) -> BandVariant:
-        ordered = sorted(self.bands, key=lambda b: (b.lower, not b.lower_inclusive))
-        if ordered != self.bands:
-            raise ValueError("bands must be listed from lowest to highest")
-        if ordered[0].lower != -math.inf or ordered[-1].upper != math.inf:
-            raise ValueError("bands must cover every value (first open below, last open above)")
-        for low, high in pairwise(ordered):
-            if low.upper != high.lower or low.upper_inclusive == high.lower_inclusive:
-                raise ValueError(
-                    f"bands {low.name!r} and {high.name!r} leave a gap or overlap at "
-                    f"{low.upper} vs {high.lower} (one side must be inclusive, the other not)"
-                )
-        names = [b.name for b in self.bands]
-        if len(set(names)) != len(names):
-            raise ValueError("band names must be unique within an analyte")
         return self
 
 
@@ -226,6 +153,8 @@ class Ruleset(Strict):
     effective: dt.date
     status: RulesetStatus
     description: str = ""
+    # Set by the loader to the parent's id when the file says `extends:`; informational only.
+    extends: str | None = None
     sources: dict[str, Source]
     bands: dict[AnalyteId, list[BandVariant]]
     derived: dict[str, list[Derived]] = Field(default_factory=dict)
@@ -243,21 +172,42 @@ class Ruleset(Strict):
         return self
 
 
+def _check_indicator_units(catalog: Catalog) -> None:
+    analytes = {str(k): v for k, v in catalog.analytes.items()}
+    for key, indicator in catalog.indicators.items():
+        for analyte, unit in indicator.units.items():
+            if analyte not in analytes or unit not in analytes[analyte].units:
+                raise ValueError(f"indicators.{key}: unknown unit {unit!r} for {analyte!r}")
+
+
 def _check_sources(cited: list[str], sources: dict[str, Source]) -> None:
     unknown = sorted(set(cited) - set(sources))
     if unknown:
         raise ValueError(f"unknown source id(s): {unknown}; declare them under 'sources'")
 
 
-def conditions_of(ruleset: Ruleset) -> list[tuple[str, Condition]]:
-    """Every condition in a ruleset with a path naming where it sits."""
-    found: list[tuple[str, Condition]] = []
+def conditions_of(ruleset: Ruleset) -> list[tuple[tuple[str | int, ...], Condition]]:
+    """Every condition in a ruleset with the key path where it sits."""
+    found: list[tuple[tuple[str | int, ...], Condition]] = []
     for name, values in ruleset.derived.items():
-        found += [(f"derived.{name}[{i}].when", d.when) for i, d in enumerate(values)]
-    found += [(f"rules[{i}].when", r.when) for i, r in enumerate(ruleset.rules)]
-    found += [(f"caveats[{i}].when", c.when) for i, c in enumerate(ruleset.caveats)]
-    found += [(f"steps.{k}.when", s.when) for k, s in ruleset.steps.items() if s.when]
+        found += [(("derived", name, i, "when"), d.when) for i, d in enumerate(values)]
+    found += [(("rules", i, "when"), r.when) for i, r in enumerate(ruleset.rules)]
+    found += [(("uncertain", "when"), ruleset.uncertain.when)]
+    found += [(("otherwise", "when"), ruleset.otherwise.when)]
+    found += [(("caveats", i, "when"), c.when) for i, c in enumerate(ruleset.caveats)]
+    found += [(("steps", k, "when"), s.when) for k, s in ruleset.steps.items() if s.when]
     return found
 
 
-__all__ = ["Band", "Catalog", "Rule", "Ruleset", "conditions_of", "walk"]
+__all__ = [
+    "Band",
+    "BandVariant",
+    "Catalog",
+    "Evidence",
+    "Indicator",
+    "Rule",
+    "Ruleset",
+    "check_partition",
+    "conditions_of",
+    "walk",
+]

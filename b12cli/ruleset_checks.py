@@ -16,9 +16,21 @@ from b12cli.conditions import (
     UncertainTest,
     walk,
 )
+from b12cli.yamlsafe import dotted
 
 if TYPE_CHECKING:
-    from b12cli.model import Catalog, Ruleset
+    from b12cli.model import Catalog, Rule, Ruleset
+
+KeyPath = tuple[str | int, ...]
+
+
+class CheckError(ValueError):
+    """A dangling or duplicate reference, with the key path where it sits."""
+
+    def __init__(self, path: KeyPath, problem: str) -> None:
+        super().__init__(f"{dotted(path)}: {problem}" if path else problem)
+        self.path = path
+        self.problem = problem
 
 
 def band_names(ruleset: Ruleset, analyte: str) -> set[str]:
@@ -28,102 +40,118 @@ def band_names(ruleset: Ruleset, analyte: str) -> set[str]:
 
 
 def check_ruleset(ruleset: Ruleset) -> None:
-    """Raise ValueError naming the first dangling reference in a ruleset."""
+    """Raise CheckError naming the first dangling reference in a ruleset."""
     _check_variants(ruleset)
-    cited = [b.source for v in ruleset.bands.values() for var in v for b in var.bands]
-    cited += [r.source for r in [*ruleset.rules, ruleset.uncertain, ruleset.otherwise]]
-    cited += [c.source for c in ruleset.caveats] + [s.source for s in ruleset.steps.values()]
-    unknown = sorted(set(cited) - set(ruleset.sources))
-    if unknown:
-        raise ValueError(f"unknown source id(s): {unknown}; declare them under 'sources'")
-    for rule in [*ruleset.rules, ruleset.uncertain, ruleset.otherwise]:
-        for step in rule.next_steps:
+    _check_sources(ruleset)
+    decisions = _decisions(ruleset)
+    for path, rule in decisions:
+        for i, step in enumerate(rule.next_steps):
             if step not in ruleset.steps:
-                raise ValueError(f"rule {rule.id!r}: unknown next step {step!r}")
-    _check_unique(
-        [r.id for r in ruleset.rules] + [ruleset.uncertain.id, ruleset.otherwise.id], "rule"
-    )
-    _check_unique([c.id for c in ruleset.caveats], "caveat")
+                raise CheckError((*path, "next_steps", i), f"unknown next step {step!r}")
+    _check_unique([(p, r.id) for p, r in decisions], "rule")
+    _check_unique([(("caveats", i), c.id) for i, c in enumerate(ruleset.caveats)], "caveat")
     from b12cli.model import conditions_of
 
     seen_derived: list[str] = []
     for name in ruleset.derived:
-        for where, cond in conditions_of(ruleset):
-            if where.startswith(f"derived.{name}["):
-                check_condition(ruleset, cond, where, seen_derived, allow_category=False)
+        for path, cond in conditions_of(ruleset):
+            if path[:2] == ("derived", name):
+                check_condition(ruleset, cond, path, seen_derived, allow_category=False)
         seen_derived.append(name)
-    for where, cond in conditions_of(ruleset):
-        if not where.startswith("derived."):
-            allow = not where.startswith("rules[")
-            check_condition(ruleset, cond, where, seen_derived, allow_category=allow)
+    for path, cond in conditions_of(ruleset):
+        if path[0] != "derived":
+            allow = path[0] in ("caveats", "steps")
+            check_condition(ruleset, cond, path, seen_derived, allow_category=allow)
+
+
+def _decisions(ruleset: Ruleset) -> list[tuple[KeyPath, Rule]]:
+    found: list[tuple[KeyPath, Rule]] = [(("rules", i), r) for i, r in enumerate(ruleset.rules)]
+    return [*found, (("uncertain",), ruleset.uncertain), (("otherwise",), ruleset.otherwise)]
 
 
 def check_condition(
     ruleset: Ruleset,
     condition: Condition,
-    where: str,
+    path: KeyPath,
     derived: list[str],
     *,
     allow_category: bool,
 ) -> None:
-    """Raise ValueError if a condition names an unknown analyte, band or derived status."""
+    """Raise CheckError if a condition names an unknown analyte, band or derived status."""
     for node in walk(condition):
         if isinstance(node, BandTest):
             known = band_names(ruleset, node.band)
             if not known:
-                raise ValueError(f"{where}: no bands for analyte {node.band!r}")
-            bad = sorted(set(node.in_) - known)
-            if bad:
-                raise ValueError(f"{where}: unknown band(s) {bad} of {node.band!r}")
+                raise CheckError(path, f"no bands for analyte {node.band!r}")
+            _check_known(node.in_, known, path, f"band(s) of {node.band!r}")
         elif isinstance(node, DerivedTest):
             if node.derived not in derived:
-                raise ValueError(f"{where}: unknown or later derived status {node.derived!r}")
+                raise CheckError(path, f"unknown or later derived status {node.derived!r}")
             values = {d.value for d in ruleset.derived[node.derived]}
-            bad = sorted(set(node.in_) - values)
-            if bad:
-                raise ValueError(f"{where}: unknown value(s) {bad} of {node.derived!r}")
+            _check_known(node.in_, values, path, f"value(s) of {node.derived!r}")
         elif isinstance(node, MeasuredTest | UncertainTest):
             names = [node.measured] if isinstance(node, MeasuredTest) else node.uncertain
-            _check_analytes(names, where)
+            _check_analytes(names, path)
         elif isinstance(node, CategoryTest) and not allow_category:
-            raise ValueError(f"{where}: a category test is allowed only after the decision")
+            raise CheckError(path, "a category test is allowed only after the decision")
 
 
 def check_terms(ruleset: Ruleset, catalog: Catalog) -> None:
-    """Raise ValueError if a ruleset names a risk factor or symptom the catalogue lacks."""
+    """Raise CheckError if a ruleset names a risk factor or symptom the catalogue lacks."""
     from b12cli.model import conditions_of
 
-    for where, cond in conditions_of(ruleset):
+    for path, cond in conditions_of(ruleset):
         for node in walk(cond):
             if isinstance(node, RiskTest):
-                _check_vocab(node.risk, catalog.risks, where, "risk factor")
+                _check_known(node.risk, catalog.risks, path, "risk factor(s)")
             elif isinstance(node, SymptomTest):
-                _check_vocab(node.symptom, catalog.symptoms, where, "symptom")
+                _check_known(node.symptom, catalog.symptoms, path, "symptom(s)")
 
 
-def _check_vocab(terms: list[str], vocab: Mapping[str, object], where: str, kind: str) -> None:
-    bad = sorted(set(terms) - set(vocab))
+def _check_known(
+    names: list[str], known: Mapping[str, object] | set[str], path: KeyPath, kind: str
+) -> None:
+    bad = sorted(set(names) - set(known))
     if bad:
-        raise ValueError(f"{where}: unknown {kind}(s) {bad}")
+        # "band(s) of 'b12'" reads "unknown band(s) ['x'] of 'b12'"
+        head, _, tail = kind.partition(" of ")
+        raise CheckError(path, f"unknown {head} {bad}" + (f" of {tail}" if tail else ""))
 
 
-def _check_analytes(names: list[str], where: str) -> None:
+def _check_analytes(names: list[str], path: KeyPath) -> None:
     from b12cli.model import ANALYTES
 
     bad = sorted(set(names) - set(ANALYTES))
     if bad:
-        raise ValueError(f"{where}: unknown analyte(s) {bad}")
+        raise CheckError(path, f"unknown analyte(s) {bad}")
+
+
+def _check_sources(ruleset: Ruleset) -> None:
+    cited: list[tuple[KeyPath, str]] = []
+    for analyte, variants in ruleset.bands.items():
+        for i, variant in enumerate(variants):
+            for j, band in enumerate(variant.bands):
+                cited.append((("bands", analyte, i, "bands", j, "source"), band.source))
+    cited += [((*p, "source"), r.source) for p, r in _decisions(ruleset)]
+    cited += [(("caveats", i, "source"), c.source) for i, c in enumerate(ruleset.caveats)]
+    cited += [(("steps", k, "source"), s.source) for k, s in ruleset.steps.items()]
+    for path, source in cited:
+        if source not in ruleset.sources:
+            unknown = sorted({s for _, s in cited} - set(ruleset.sources))
+            raise CheckError(path, f"unknown source id(s): {unknown}; declare them under 'sources'")
 
 
 def _check_variants(ruleset: Ruleset) -> None:
     for analyte, variants in ruleset.bands.items():
         if variants[-1].when is not None:
-            raise ValueError(f"bands.{analyte}: the last variant must have no 'when'")
+            raise CheckError(("bands", analyte), "the last variant must have no 'when'")
         if any(v.when is None for v in variants[:-1]):
-            raise ValueError(f"bands.{analyte}: only the last variant may omit 'when'")
+            raise CheckError(("bands", analyte), "only the last variant may omit 'when'")
 
 
-def _check_unique(ids: list[str], kind: str) -> None:
-    dupes = sorted({i for i in ids if ids.count(i) > 1})
-    if dupes:
-        raise ValueError(f"duplicate {kind} id(s): {dupes}")
+def _check_unique(items: list[tuple[KeyPath, str]], kind: str) -> None:
+    seen: set[str] = set()
+    for path, item_id in items:
+        if item_id in seen:
+            raise CheckError((*path, "id"), f"duplicate {kind} id {item_id!r}")
+        seen.add(item_id)

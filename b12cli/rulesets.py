@@ -1,22 +1,22 @@
-"""Find, safe-load and validate rulesets and the analyte catalogue."""
+"""Load rulesets and the analyte catalogue: safe-load, merge `extends:`, convert band units,
+validate and cross-check, with errors that name file, line and key."""
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from b12cli.band_units import BandUnit, BandUnits, convert_band_units
 from b12cli.errors import RulesetError
+from b12cli.extends import Origins, load_raw, where
 from b12cli.model import Catalog, Ruleset
-from b12cli.ruleset_checks import check_terms
-from b12cli.yamlsafe import dotted, line_of, load_yaml
+from b12cli.ruleset_checks import CheckError, check_terms
+from b12cli.ruleset_files import CATALOG_FILE, bundled_names, bundled_text, read_ruleset_text
+from b12cli.yamlsafe import dotted, load_yaml
 
-CATALOG_FILE = "catalog.yaml"
 DEFAULT_RULESET = "nice-ng239"
 _TAGS = {"AllOf", "AnyOf", "NotOf", "BandTest", "DerivedTest", "MeasuredTest", "UncertainTest"}
 _TAGS |= {"ContextTest", "RiskTest", "SymptomTest", "CategoryTest", "function-after"}
@@ -25,49 +25,28 @@ M = TypeVar("M", bound=BaseModel)
 
 @dataclass(frozen=True)
 class LoadedRuleset:
-    """A validated ruleset with where it came from and the hash of its text."""
+    """A validated ruleset with where it came from and the hash of its text.
+
+    `sha256` is the hash of the file's text; for a ruleset that extends another it also
+    covers the parent's hash. `band_units` records, per analyte and band list, the unit the
+    bounds were written in (None: canonical) so views can show them as written.
+    """
 
     ruleset: Ruleset
     origin: str
     sha256: str
+    band_units: BandUnits = field(default_factory=dict)
 
-
-def bundled_names() -> list[str]:
-    """Ids of the rulesets shipped in the package, sorted."""
-    files = resources.files("b12cli.rules")
-    names = [f.name[: -len(".yaml")] for f in files.iterdir() if f.name.endswith(".yaml")]
-    return sorted(n for n in names if n + ".yaml" != CATALOG_FILE)
-
-
-def _bundled_text(filename: str) -> str:
-    try:
-        return resources.files("b12cli.rules").joinpath(filename).read_text(encoding="utf-8")
-    except (FileNotFoundError, ModuleNotFoundError):
-        raise RulesetError(f"no bundled ruleset named {filename!r}") from None
+    def band_unit(self, analyte: str, variant: int) -> BandUnit | None:
+        """The unit band list `variant` of `analyte` was written in (None: canonical)."""
+        units = self.band_units.get(analyte, [])
+        return units[variant] if variant < len(units) else None
 
 
 @cache
 def load_catalog() -> Catalog:
     """The bundled analyte catalogue (validated once per process)."""
-    return parse_model(_bundled_text(CATALOG_FILE), f"rules/{CATALOG_FILE}", Catalog)
-
-
-def read_ruleset_text(ref: str) -> tuple[str, str]:
-    """Text and display name of a ruleset given as a bundled id or a file path."""
-    if ref in bundled_names():
-        return _bundled_text(f"{ref}.yaml"), f"rules/{ref}.yaml"
-    path = Path(ref)
-    if not ref.endswith((".yaml", ".yml")) and not path.exists():
-        known = ", ".join(bundled_names())
-        raise RulesetError(f"unknown ruleset {ref!r}; bundled rulesets are: {known}")
-    try:
-        return path.read_text(encoding="utf-8"), ref
-    except IsADirectoryError:
-        raise RulesetError(f"{ref}: is a directory, not a ruleset file") from None
-    except UnicodeDecodeError:
-        raise RulesetError(f"{ref}: not UTF-8 text; not a ruleset file") from None
-    except OSError as exc:
-        raise RulesetError(f"{ref}: cannot read ({exc.strerror})") from None
+    return parse_model(bundled_text(CATALOG_FILE), f"rules/{CATALOG_FILE}", Catalog)
 
 
 def load_ruleset(ref: str) -> LoadedRuleset:
@@ -77,50 +56,59 @@ def load_ruleset(ref: str) -> LoadedRuleset:
 
 @cache
 def _load_cached(ref: str) -> LoadedRuleset:
-    text, name = read_ruleset_text(ref)
-    data = resolve_extends(text, name)
-    ruleset = validate_model(data, name, Ruleset)
+    raw = load_raw(ref)
+    data, units = convert_band_units(raw.data, raw.origins, load_catalog())
+    ruleset = validate_model(data, raw.origins, raw.name, Ruleset)
     try:
         check_terms(ruleset, load_catalog())
-    except ValueError as exc:
-        raise RulesetError(f"{name}: {exc}") from None
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LoadedRuleset(ruleset=ruleset, origin=name, sha256=digest)
-
-
-def resolve_extends(text: str, name: str) -> tuple[Any, dict[tuple[str | int, ...], int]]:
-    """Parse a ruleset file; merging of `extends:` parents happens here."""
-    from b12cli.extends import merge_parents
-
-    data, lines = load_yaml(text, name)
-    return merge_parents(data, lines, name)
+    except CheckError as exc:
+        at = _at(raw.origins, exc.path, raw.name)
+        raise RulesetError(f"{at}: {dotted(exc.path)}: {exc.problem}") from None
+    return LoadedRuleset(ruleset=ruleset, origin=raw.name, sha256=raw.sha256, band_units=units)
 
 
 def parse_model(text: str, name: str, model: type[M]) -> M:
     """Safe-load YAML text and validate it as `model`."""
-    return validate_model(load_yaml(text, name), name, model)
+    data, lines = load_yaml(text, name)
+    return validate_model(data, {p: (name, n) for p, n in lines.items()}, name, model)
 
 
-def validate_model(
-    loaded: tuple[Any, dict[tuple[str | int, ...], int]], name: str, model: type[M]
-) -> M:
+def validate_model(data: Any, origins: Origins, name: str, model: type[M]) -> M:
     """Validate parsed YAML; raise RulesetError naming file, line and key path."""
-    data, lines = loaded
     if not isinstance(data, dict):
         raise RulesetError(f"{name}: expected a mapping of keys at the top level")
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise RulesetError(_describe(exc, name, lines)) from None
+        raise RulesetError(_describe(exc, name, origins)) from None
 
 
-def _describe(exc: ValidationError, name: str, lines: dict[tuple[str | int, ...], int]) -> str:
+def _at(origins: Origins, path: tuple[str | int, ...], name: str) -> str:
+    """'file:line' of a key path; says so when the key was inherited through `extends:`."""
+    at = where(origins, path) if origins else name
+    return at if at.startswith(f"{name}:") or at == name else f"{at} (inherited by {name})"
+
+
+def _describe(exc: ValidationError, name: str, origins: Origins) -> str:
     error = exc.errors(include_url=False)[0]
     path = tuple(p for p in error["loc"] if p not in _TAGS and not str(p).startswith("tagged"))
-    line = line_of(lines, path)
-    where = f"{name}:{line}" if line else name
-    key = dotted(path) or "(top level)"
     message = str(error["msg"]).removeprefix("Value error, ")
+    cause = error.get("ctx", {}).get("error")
+    if isinstance(cause, CheckError):
+        # A cross-reference check knows the key path inside the model it checked.
+        path, message = (*path, *cause.path), cause.problem
+    at = _at(origins, path, name)
+    key = dotted(path) or "(top level)"
     more = len(exc.errors()) - 1
     tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{where}: {key}: {message}{tail}"
+    return f"{at}: {key}: {message}{tail}"
+
+
+__all__ = [
+    "DEFAULT_RULESET",
+    "LoadedRuleset",
+    "bundled_names",
+    "load_catalog",
+    "load_ruleset",
+    "read_ruleset_text",
+]

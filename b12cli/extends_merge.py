@@ -1,0 +1,145 @@
+"""How a child ruleset's keys override its parent's (see docs/rulesets.md, "Extending").
+
+- metadata and any other top-level key: the child's value replaces the parent's;
+- `bands`, `sources`, `derived`: per analyte, source id or status name, the child's entry
+  replaces the parent's whole entry (so an analyte's band list is replaced as a whole);
+- `rules`, `caveats` (by `id`), `steps` (by key), `uncertain`, `otherwise`: the child's fields
+  replace those fields of the parent's item; an id the parent lacks adds a new item (new
+  rules go after the parent's rules, so they decide only where no parent rule does).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from b12cli.errors import RulesetError
+from b12cli.yamlsafe import dotted
+
+KeyPath = tuple[str | int, ...]
+Origins = dict[KeyPath, tuple[str, int]]
+_PER_KEY = {"bands", "sources", "derived"}
+_PER_ID = {"rules", "caveats"}
+_FIELDS = {"uncertain", "otherwise"}
+
+
+def where(origins: Origins, path: KeyPath) -> str:
+    """'file:line' of the longest known prefix of a key path."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in origins:
+            name, line = origins[path[:end]]
+            return f"{name}:{line}"
+    return next(iter(origins.values()), ("(unknown)", 0))[0]
+
+
+def merge(
+    parent: Any, parent_origins: Origins, child: dict[str, Any], child_origins: Origins
+) -> tuple[dict[str, Any], Origins]:
+    """The child's keys merged over the parent's, with the origin of every key path."""
+    if not isinstance(parent, dict):
+        at = where(child_origins, ("extends",))
+        raise RulesetError(f"{at}: extends: the parent is not a mapping of keys")
+    _check_id(parent, child, child_origins)
+    merger = _Merger(parent_origins, child_origins)
+    merged: dict[str, Any] = {}
+    for key in [*parent, *(k for k in child if k not in parent)]:
+        if key == "extends":
+            continue
+        if key not in child:
+            merger.take(False, (key,), (key,))
+            merged[key] = parent[key]
+        elif key not in parent or not _same_shape(parent[key], child[key]):
+            merger.take(True, (key,), (key,))
+            merged[key] = child[key]
+        else:
+            merged[key] = merger.combine(key, parent[key], child[key])
+    merged["extends"] = parent["id"]
+    merger.take(True, ("extends",), ("extends",))
+    return merged, merger.origins
+
+
+def _same_shape(a: Any, b: Any) -> bool:
+    return (isinstance(a, dict) and isinstance(b, dict)) or (
+        isinstance(a, list) and isinstance(b, list)
+    )
+
+
+def _check_id(parent: dict[str, Any], child: dict[str, Any], origins: Origins) -> None:
+    at = where(origins, ("id",))
+    if "id" not in child:
+        raise RulesetError(f"{at}: id: a ruleset that extends another needs its own id")
+    if child["id"] == parent.get("id"):
+        raise RulesetError(f"{at}: id: must differ from the parent's id {child['id']!r}")
+
+
+class _Merger:
+    """Builds the merged origins while the merge picks values from parent and child."""
+
+    def __init__(self, parent_origins: Origins, child_origins: Origins) -> None:
+        self.sources = {False: parent_origins, True: child_origins}
+        self.origins: Origins = {}
+
+    def take(self, from_child: bool, src: KeyPath, dst: KeyPath) -> None:
+        """Record that everything under `src` of one file now sits under `dst`."""
+        n = len(dst)
+        self.origins = {p: o for p, o in self.origins.items() if p[:n] != dst}
+        size = len(src)
+        for path, origin in self.sources[from_child].items():
+            if path[:size] == src:
+                self.origins[dst + path[size:]] = origin
+
+    def combine(self, key: str, parent: Any, child: Any) -> Any:
+        """Merge one top-level key present in both files (same shape)."""
+        self.take(False, (key,), (key,))
+        self.origins[(key,)] = self.sources[True][(key,)]
+        if key in _PER_ID and isinstance(child, list):
+            return self._by_id(key, parent, child)
+        if isinstance(child, dict) and key in _PER_KEY | {"steps"}:
+            return self._by_key(key, parent, child, fields=key == "steps")
+        if isinstance(child, dict) and key in _FIELDS:
+            return self._fields((key,), parent, (key,), child)
+        self.take(True, (key,), (key,))
+        return child
+
+    def _by_key(
+        self, key: str, parent: dict[str, Any], child: dict[str, Any], *, fields: bool
+    ) -> Any:
+        merged = dict(parent)
+        for name, value in child.items():
+            both = fields and isinstance(parent.get(name), dict) and isinstance(value, dict)
+            if both:
+                merged[name] = self._fields((key, name), parent[name], (key, name), value)
+            else:
+                self.take(True, (key, name), (key, name))
+                merged[name] = value
+        return merged
+
+    def _by_id(self, key: str, parent: list[Any], child: list[Any]) -> list[Any]:
+        merged = list(parent)
+        index = {
+            item["id"]: i
+            for i, item in enumerate(parent)
+            if isinstance(item, dict) and "id" in item
+        }
+        for i, item in enumerate(child):
+            if not isinstance(item, dict) or not isinstance(item.get("id"), str):
+                at = where(self.sources[True], (key, i))
+                raise RulesetError(
+                    f"{at}: {dotted((key, i))}: an item of an extending ruleset needs an id "
+                    "(an existing id overrides that item's fields, a new id adds one)"
+                )
+            if item["id"] in index:
+                j = index[item["id"]]
+                merged[j] = self._fields((key, j), parent[j], (key, i), item)
+            else:
+                self.take(True, (key, i), (key, len(merged)))
+                merged.append(item)
+        return merged
+
+    def _fields(self, dst: KeyPath, parent: Any, src: KeyPath, child: dict[str, Any]) -> Any:
+        if not isinstance(parent, dict):
+            self.take(True, src, dst)
+            return child
+        for name in child:
+            self.take(True, (*src, name), (*dst, name))
+        self.origins[dst] = self.sources[True][src]
+        return {**parent, **child}
