@@ -1,0 +1,95 @@
+"""Shared by the hardening tests: the bad-input manifest, and checks of a refused run."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+BAD = Path(__file__).parent / "data" / "bad"
+ENV = {"NO_COLOR": "1", "COLUMNS": "100"}
+ERROR_PREFIX = "b12cli: error: "
+
+
+def manifest(section: str) -> list[dict[str, Any]]:
+    """The cases of one section (`rules` or `lab`) of tests/data/bad/cases.yaml."""
+    cases: list[dict[str, Any]] = yaml.safe_load((BAD / "cases.yaml").read_text("utf-8"))[section]
+    return cases
+
+
+def expect_one_line_error(stderr: str, pattern: str, file: str | None = None) -> str:
+    """Assert stderr is one `b12cli: error:` line matching pattern; return the message."""
+    assert "Traceback" not in stderr, stderr
+    lines = stderr.splitlines()
+    assert len(lines) == 1, f"expected one line on stderr, got {len(lines)}: {stderr[:2000]!r}"
+    assert lines[0].startswith(ERROR_PREFIX), lines[0]
+    message = lines[0][len(ERROR_PREFIX) :]
+    wanted = pattern.replace("{file}", re.escape(file)) if file else pattern
+    assert re.search(wanted, message), f"{message!r} does not match {wanted!r}"
+    return message
+
+
+@dataclass(frozen=True)
+class Run:
+    """What a b12cli subprocess did: exit code, output, wall time and peak resident memory."""
+
+    code: int
+    stdout: bytes
+    stderr: str
+    seconds: float
+    peak_mib: float
+
+
+def run_cli(
+    args: list[str],
+    tmp: Path,
+    *,
+    stdin: bytes | None = None,
+    timeout: float = 60,
+    env: dict[str, str] | None = None,
+) -> Run:
+    """Run `python -m b12cli ARGS` in `tmp`; kill it after `timeout` seconds."""
+    out, err = tmp / ".stdout", tmp / ".stderr"
+    with out.open("wb") as fout, err.open("wb") as ferr:
+        started = time.monotonic()
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "b12cli", *args],
+            cwd=tmp,
+            stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL,
+            stdout=fout,
+            stderr=ferr,
+            env={**os.environ, **ENV, **(env or {})},
+        )
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        if stdin is not None and proc.stdin:
+            _feed(proc.stdin, stdin)
+        # wait4, not communicate(): it returns this child's own peak memory.
+        _, status, usage = os.wait4(proc.pid, 0)
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        timer.cancel()
+    seconds = time.monotonic() - started
+    assert seconds < timeout, f"b12cli {args} ran over {timeout} s and was killed"
+    return Run(
+        code=proc.returncode,
+        stdout=out.read_bytes(),
+        stderr=err.read_text("utf-8", errors="replace"),
+        seconds=seconds,
+        peak_mib=usage.ru_maxrss / 1024,
+    )
+
+
+def _feed(pipe: Any, data: bytes) -> None:
+    try:
+        pipe.write(data)
+        pipe.close()
+    except BrokenPipeError:
+        pass

@@ -1,0 +1,143 @@
+"""Invariants as property tests, on a fixed budget: parser, units, censoring (and batch below)."""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from b12cli.errors import InputError
+from b12cli.evaluate import interpret
+from b12cli.model import ANALYTES
+from b12cli.result import Interpretation, Measurement, Record, Threshold
+from b12cli.rulesets import load_catalog, load_ruleset
+from b12cli.values import parse_measurement
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from fuzz.fuzz_values import CELL, INPUT, check_value
+
+CATALOG = load_catalog()
+NICE = load_ruleset("nice-ng239")
+BUDGET = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def thresholds_of(analyte: str) -> list[float]:
+    """Every band edge of an analyte in the default ruleset, in the canonical unit."""
+    variants = NICE.ruleset.bands.get(analyte, [])  # type: ignore[call-overload]
+    edges = {e for v in variants for b in v.bands for e in (b.lower, b.upper)}
+    return sorted(e for e in edges if math.isfinite(e))
+
+
+@st.composite
+def canonical_value(draw: st.DrawFn, analyte: str) -> float:
+    """A canonical value with few significant digits, often exactly at a threshold."""
+    plausible = CATALOG.analytes[analyte].plausible  # type: ignore[index]
+    edges = thresholds_of(analyte)
+    near = st.sampled_from(edges).flatmap(lambda e: st.sampled_from([e, e * 0.999, e * 1.001]))
+    anywhere = st.floats(plausible.min, min(plausible.max, 5000), allow_nan=False)
+    value = draw(st.one_of(near, anywhere) if edges else anywhere)
+    return float(f"{value:.6g}")
+
+
+@st.composite
+def same_record_two_units(draw: st.DrawFn) -> tuple[dict[str, str], dict[str, str]]:
+    """The same results written once in canonical units and once in random other units."""
+    chosen = draw(st.lists(st.sampled_from(ANALYTES), min_size=1, max_size=6, unique=True))
+    canonical, converted = {}, {}
+    for analyte in chosen:
+        spec = CATALOG.analytes[analyte]  # type: ignore[index]
+        value = draw(canonical_value(analyte))
+        unit = draw(st.sampled_from(sorted(spec.units)))
+        canonical[analyte] = f"{value!r} {spec.canonical_unit}"
+        converted[analyte] = f"{value / spec.units[unit].factor!r} {unit}"
+    return canonical, converted
+
+
+def interpret_texts(texts: dict[str, str], age: float | None = None) -> Interpretation:
+    """Parse each text for its analyte and interpret the record under nice-ng239."""
+    measurements = {a: parse_measurement(CATALOG, a, t) for a, t in texts.items()}
+    context: dict[str, Any] = {"age": age}
+    return interpret(Record(measurements=measurements, context=context), NICE, CATALOG)
+
+
+@BUDGET
+@given(INPUT)
+def test_any_cell_text_gives_a_checked_result_or_an_input_error(data: Any) -> None:
+    with contextlib.suppress(InputError):
+        check_value(data)
+
+
+@BUDGET
+@given(CELL, st.sampled_from(ANALYTES))
+def test_an_accepted_value_is_finite_non_negative_and_plausible(text: str, analyte: str) -> None:
+    try:
+        m = parse_measurement(CATALOG, analyte, text)
+    except InputError as exc:
+        assert "\n" not in str(exc)  # one line, whatever the cell held
+        return
+    assert math.isfinite(m.value) and m.value >= 0
+    assert math.copysign(1, m.canonical_value) == 1
+
+
+@pytest.mark.parametrize("cell", ["NaN", "nan", "inf", "-inf", "1e309", "-5", "hemolysed", "12 34"])
+def test_hostile_cells_are_input_errors(cell: str) -> None:
+    with pytest.raises(InputError):
+        parse_measurement(CATALOG, "b12", cell)
+
+
+@BUDGET
+@given(same_record_two_units(), st.sampled_from([None, 40.0, 70.0]))
+def test_the_category_never_depends_on_the_unit(pair: Any, age: float | None) -> None:
+    canonical, converted = pair
+    a, b = interpret_texts(canonical, age), interpret_texts(converted, age)
+    assert (a.category, a.rules_fired[0].id) == (b.category, b.rules_fired[0].id)
+    assert [m.band for m in a.measurements] == [m.band for m in b.measurements]
+    assert [m.possible_bands for m in a.measurements] == [m.possible_bands for m in b.measurements]
+
+
+def _above(v: float, bound: float, inclusive: bool) -> bool:
+    return v > bound or (v == bound and inclusive)
+
+
+def _below(v: float, bound: float, inclusive: bool) -> bool:
+    return v < bound or (v == bound and inclusive)
+
+
+def covers(t: Threshold, m: Measurement) -> bool:
+    """Whether band t holds every value the (possibly censored) result allows (values >= 0)."""
+    v, cmp = m.canonical_value, m.comparator
+    lower = -math.inf if t.lower is None else t.lower
+    upper = math.inf if t.upper is None else t.upper
+    if cmp is None:
+        return _above(v, lower, t.lower_inclusive) and _below(v, upper, t.upper_inclusive)
+    if cmp in ("<", "<="):  # the interval [0, v) or [0, v]
+        return _above(0, lower, t.lower_inclusive) and _below(
+            v, upper, cmp == "<" or t.upper_inclusive
+        )
+    # the interval (v, inf) or [v, inf)
+    return upper == math.inf and _above(v, lower, cmp == ">" or t.lower_inclusive)
+
+
+@BUDGET
+@given(
+    st.sampled_from(["b12", "holotc", "mma", "hcy", "folate", "egfr"]),
+    st.sampled_from(["<", "<=", ">", ">=", ""]),
+    st.data(),
+)
+def test_a_censored_value_gets_a_band_only_if_the_band_holds_its_whole_interval(
+    analyte: str, comparator: str, data: st.DataObject
+) -> None:
+    value = data.draw(canonical_value(analyte))
+    unit = CATALOG.analytes[analyte].canonical_unit  # type: ignore[index]
+    result = interpret_texts({analyte: f"{comparator}{value!r} {unit}"})
+    m = result.measurements[0]
+    covering = [t.band for t in m.thresholds if covers(t, m)]
+    assert len(covering) <= 1
+    assert m.band == (covering[0] if covering else None), (m.possible_bands, covering)
+    assert m.band is None or m.possible_bands == [m.band]
