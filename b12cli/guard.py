@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 import sys
@@ -40,6 +41,9 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
         except BrokenPipeError:
             _quiet_stdout()
             raise typer.Exit(int(ExitCode.OK)) from None
+        except OSError as exc:  # a full disk, a vanished file system: the machine, not a bug
+            _quiet_stdout()
+            raise fail(_os_problem(exc), ExitCode.USAGE_ERROR) from None
         except Exception as exc:
             if os.environ.get(DEBUG_ENV):
                 traceback.print_exception(exc, file=sys.stderr)
@@ -51,8 +55,17 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def _os_problem(exc: OSError) -> str:
+    """`path: reason` for a failed read or write; stdout's errors name no file."""
+    reason = exc.strerror or type(exc).__name__
+    if exc.filename:
+        return f"{exc.filename}: {reason}"
+    writing = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+    return f"cannot write output: {reason}" if writing else f"input/output error: {reason}"
+
+
 def _quiet_stdout() -> None:
-    """After a closed pipe, point stdout at devnull so the interpreter exits quietly."""
+    """Point stdout at devnull so the interpreter's final flush cannot fail again."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, sys.stdout.fileno())
