@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from b12cli.errors import RulesetError
-from b12cli.extends_merge import Origins, where
+from b12cli.extends_merge import Origins, locate
 from b12cli.model import Analyte, Catalog
 from b12cli.units import normalise_unit, to_canonical, unit_table
 from b12cli.yamlsafe import dotted
@@ -60,9 +60,9 @@ def _variant(
     table = unit_table(catalog)[analyte]
     key = table.get(normalise_unit(spelling)) if isinstance(spelling, str) else None
     if key is None:
-        path = ("bands", analyte, i, "unit")
+        at, written = locate(origins, ("bands", analyte, i, "unit"))
         raise RulesetError(
-            f"{where(origins, path)}: {dotted(path)}: unknown unit {spelling!r} for {analyte}; "
+            f"{at}: {dotted(written)}: unknown unit {spelling!r} for {analyte}; "
             f"accepted units: {', '.join(info.units)}"
         )
     rest = {k: v for k, v in variant.items() if k != "unit"}

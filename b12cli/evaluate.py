@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from b12cli.bands import band_measurement
 from b12cli.conditions import Condition
+from b12cli.indicators import indicator_sources, indicators_for
 from b12cli.logic import UNKNOWN, Facts, evaluate
 from b12cli.model import Catalog, Rule, Ruleset
 from b12cli.result import (
@@ -89,6 +90,8 @@ def interpret(record: Record, loaded: LoadedRuleset, catalog: Catalog) -> Interp
     cited |= {t.source for m in facts.measurements.values() for t in m.thresholds}
     sources = {k: v for k, v in ruleset.sources.items() if k in cited}
     sources |= {n.source: catalog.sources[n.source] for n in notes}
+    indicators = indicators_for(record, catalog)
+    sources |= indicator_sources(indicators, catalog)
     return Interpretation(
         ruleset=RulesetRef(
             id=ruleset.id,
@@ -107,6 +110,7 @@ def interpret(record: Record, loaded: LoadedRuleset, catalog: Catalog) -> Interp
         next_steps=next_steps,
         caveats=caveats,
         notes=notes,
+        indicators=indicators,
         errors=record.errors,
         sources=dict(sorted(sources.items())),
         disclaimer=catalog.disclaimer,

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from b12cli.errors import RulesetError
-from b12cli.extends_merge import KeyPath, Origins, merge, where
+from b12cli.extends_merge import KeyPath, Origins, locate, merge, where
 from b12cli.ruleset_files import RulesetText, bundled_names, find_ruleset
 from b12cli.yamlsafe import load_yaml
 
@@ -40,7 +40,7 @@ Chain = tuple[tuple[RulesetText, str], ...]
 
 def _load(found: RulesetText, chain: Chain) -> RawRuleset:
     data, lines = load_yaml(found.text, found.name)
-    origins = {path: (found.name, line) for path, line in lines.items()}
+    origins = {path: (found.name, line, path) for path, line in lines.items()}
     digest = _sha256(found.text)
     if not isinstance(data, dict) or "extends" not in data:
         return RawRuleset(data, origins, found.name, digest)
@@ -74,4 +74,4 @@ def _sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-__all__ = ["KeyPath", "Origins", "RawRuleset", "load_raw", "where"]
+__all__ = ["KeyPath", "Origins", "RawRuleset", "load_raw", "locate", "where"]

@@ -16,19 +16,26 @@ from b12cli.errors import RulesetError
 from b12cli.yamlsafe import dotted
 
 KeyPath = tuple[str | int, ...]
-Origins = dict[KeyPath, tuple[str, int]]
+# Where a merged key path came from: the file, the line and the key path as written there.
+Origin = tuple[str, int, KeyPath]
+Origins = dict[KeyPath, Origin]
 _PER_KEY = {"bands", "sources", "derived"}
 _PER_ID = {"rules", "caveats"}
 _FIELDS = {"uncertain", "otherwise"}
 
 
-def where(origins: Origins, path: KeyPath) -> str:
-    """'file:line' of the longest known prefix of a key path."""
+def locate(origins: Origins, path: KeyPath) -> tuple[str, KeyPath]:
+    """'file:line' of the longest known prefix of a merged key path, and the path as written."""
     for end in range(len(path), -1, -1):
         if path[:end] in origins:
-            name, line = origins[path[:end]]
-            return f"{name}:{line}"
-    return next(iter(origins.values()), ("(unknown)", 0))[0]
+            name, line, written = origins[path[:end]]
+            return f"{name}:{line}", (*written, *path[end:])
+    return next(iter(origins.values()), ("(unknown)", 0, ()))[0], path
+
+
+def where(origins: Origins, path: KeyPath) -> str:
+    """'file:line' of the longest known prefix of a key path."""
+    return locate(origins, path)[0]
 
 
 def merge(

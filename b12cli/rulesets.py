@@ -11,7 +11,7 @@ from pydantic import BaseModel, ValidationError
 
 from b12cli.band_units import BandUnit, BandUnits, convert_band_units
 from b12cli.errors import RulesetError
-from b12cli.extends import Origins, load_raw, where
+from b12cli.extends import Origins, load_raw, locate
 from b12cli.model import Catalog, Ruleset
 from b12cli.ruleset_checks import CheckError, check_terms
 from b12cli.ruleset_files import CATALOG_FILE, bundled_names, bundled_text, read_ruleset_text
@@ -62,15 +62,14 @@ def _load_cached(ref: str) -> LoadedRuleset:
     try:
         check_terms(ruleset, load_catalog())
     except CheckError as exc:
-        at = _at(raw.origins, exc.path, raw.name)
-        raise RulesetError(f"{at}: {dotted(exc.path)}: {exc.problem}") from None
+        raise RulesetError(f"{_at(raw.origins, exc.path, raw.name)}: {exc.problem}") from None
     return LoadedRuleset(ruleset=ruleset, origin=raw.name, sha256=raw.sha256, band_units=units)
 
 
 def parse_model(text: str, name: str, model: type[M]) -> M:
     """Safe-load YAML text and validate it as `model`."""
     data, lines = load_yaml(text, name)
-    return validate_model(data, {p: (name, n) for p, n in lines.items()}, name, model)
+    return validate_model(data, {p: (name, n, p) for p, n in lines.items()}, name, model)
 
 
 def validate_model(data: Any, origins: Origins, name: str, model: type[M]) -> M:
@@ -84,9 +83,13 @@ def validate_model(data: Any, origins: Origins, name: str, model: type[M]) -> M:
 
 
 def _at(origins: Origins, path: tuple[str | int, ...], name: str) -> str:
-    """'file:line' of a key path; says so when the key was inherited through `extends:`."""
-    at = where(origins, path) if origins else name
-    return at if at.startswith(f"{name}:") or at == name else f"{at} (inherited by {name})"
+    """'file:line: key.path' as written in the file it came from (through `extends:`)."""
+    if not origins:
+        return f"{name}: {dotted(path) or '(top level)'}"
+    at, written = locate(origins, path)
+    key = dotted(written) or "(top level)"
+    inherited = not at.startswith(f"{name}:")
+    return f"{at} (inherited by {name}): {key}" if inherited else f"{at}: {key}"
 
 
 def _describe(exc: ValidationError, name: str, origins: Origins) -> str:
@@ -98,10 +101,9 @@ def _describe(exc: ValidationError, name: str, origins: Origins) -> str:
         # A cross-reference check knows the key path inside the model it checked.
         path, message = (*path, *cause.path), cause.problem
     at = _at(origins, path, name)
-    key = dotted(path) or "(top level)"
     more = len(exc.errors()) - 1
     tail = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
-    return f"{at}: {key}: {message}{tail}"
+    return f"{at}: {message}{tail}"
 
 
 __all__ = [

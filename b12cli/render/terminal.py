@@ -23,7 +23,7 @@ from b12cli.render.common import (
     entered_text,
     number,
 )
-from b12cli.render.text import context_text
+from b12cli.render.text import context_text, indicator_lines
 from b12cli.result import Interpretation, Measurement
 
 SEGMENT = 4
@@ -88,6 +88,7 @@ def view(result: Interpretation) -> Panel:
         parts += _items(f"Why: rule {fired.id} [{fired.source}]", why)
     parts += _items("Next steps to consider", [s.text for s in result.next_steps])
     parts += _items("Caveats", [f"{c.text} [{c.source}]" for c in result.caveats], "yellow")
+    parts += _items("Experimental indicator", indicator_lines(result), "dim")
     for section in dict.fromkeys(n.title for n in result.notes):
         parts += _items(section, [n.text for n in result.notes if n.title == section])
     sources = [f"[{key}] {citation(result, key)}" for key in result.sources]

@@ -28,6 +28,18 @@ def context_text(context: Context) -> str:
     return "; ".join(parts)
 
 
+INDICATOR_NAMES = {"cb12": "cB12"}
+
+
+def indicator_lines(result: Interpretation) -> list[str]:
+    """One line per computed indicator, e.g. 'cB12 0.30: adequate (experimental; ...)'."""
+    return [
+        f"{INDICATOR_NAMES.get(key, key)} {item['value']:.2f}: {item['band'].replace('_', ' ')} "
+        f"({item['status']}: the age term is not verified; it never changes the category)"
+        for key, item in result.indicators.items()
+    ]
+
+
 def _bullets(lines: list[str], width: int) -> list[str]:
     wrapped: list[str] = []
     for line in lines:
@@ -55,6 +67,7 @@ def lines_for(result: Interpretation, width: int = 88) -> list[str]:
     sections = [
         ("Next steps to consider", [s.text for s in result.next_steps]),
         ("Caveats", [f"{c.text} [{c.source}]" for c in result.caveats]),
+        ("Experimental indicator", indicator_lines(result)),
     ]
     for note_section in dict.fromkeys(n.title for n in result.notes):
         sections.append((note_section, [n.text for n in result.notes if n.title == note_section]))
