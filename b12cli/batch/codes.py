@@ -104,15 +104,17 @@ def _analyte_or_fail(catalog: Catalog, name: str, where: str) -> str:
 def _csv_entries(text: str, path: str) -> Iterable[tuple[int, str, str]]:
     from b12cli.batch.sniff import sample_rows, sniff_delimiter
 
-    delimiter = sniff_delimiter(text + "\n")
-    for number, line in enumerate(text.splitlines(), start=1):
-        row = sample_rows(line + "\n", delimiter)
-        if not row or not any(cell.strip() for cell in row[0]) or line.lstrip().startswith("#"):
-            continue
-        cells = [cell.strip() for cell in row[0]]
+    lines = [
+        (number, line)
+        for number, line in enumerate(text.splitlines(), start=1)
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    delimiter = sniff_delimiter("\n".join(line for _, line in lines) + "\n")
+    for position, (number, line) in enumerate(lines):
+        cells = [cell.strip() for cell in sample_rows(line + "\n", delimiter)[0]]
         if len(cells) < 2:
             raise UsageError(f"{path}:{number}: expected code,analyte")
-        if number == 1 and (fold(cells[0]) in _HEADER_WORDS or fold(cells[1]) == "analyte"):
+        if position == 0 and (fold(cells[0]) in _HEADER_WORDS or fold(cells[1]) == "analyte"):
             continue
         yield number, cells[0], cells[1]
 

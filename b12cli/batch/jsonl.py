@@ -63,6 +63,10 @@ def _record(line: str, name: str, number: int) -> dict[str, Cell]:
         )
     if not isinstance(data, dict):
         raise UsageError(f"{name}: line {number}: expected a JSON object, one per line")
+    nested = [key for key, value in data.items() if isinstance(value, dict | list)]
+    if nested:  # kept as JSON text; parsed again so their numbers stay numbers
+        plain = json.loads(line)
+        data |= {key: plain[key] for key in nested}
     return {str(key): _cell(value) for key, value in data.items()}
 
 
@@ -71,4 +75,6 @@ def _cell(value: object) -> Cell:
         return value
     if isinstance(value, bool):
         return "true" if value else "false"
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return str(value)
