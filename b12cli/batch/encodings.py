@@ -87,7 +87,7 @@ def is_utf8(encoding: str) -> bool:
 def first_bad(opener: Opener, encoding: str) -> UndecodableError | None:
     """Where the stream first fails to decode (or holds a NUL byte); None if it all decodes."""
     try:
-        _decode_blocks(opener, encoding, lambda _text: None)
+        _decode_blocks(opener, encoding, None)
     except UndecodableError as exc:
         return exc
     return None
@@ -107,25 +107,46 @@ def transcode(opener: Opener, encoding: str, dest: str, *, lenient: bool, cr_onl
 
 
 def _decode_blocks(
-    opener: Opener, encoding: str, sink: Callable[[str], None], *, lenient: bool = False
+    opener: Opener, encoding: str, sink: Callable[[str], None] | None, *, lenient: bool = False
 ) -> None:
-    errors = _LATIN1_FALLBACK if lenient else "strict"
-    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+    """Decode block by block into `sink` (None: only check); UndecodableError names the line."""
+    decoder = codecs.getincrementaldecoder(encoding)(_LATIN1_FALLBACK if lenient else "strict")
     ascii_based = not encoding.startswith(("utf-16", "utf-32"))
-    lines = 0
+    offset = 0
     with opener() as source:
         while block := source.read(BLOCK):
             if ascii_based and b"\x00" in block:
-                before = block[: block.index(0)].count(b"\n")
-                raise UndecodableError(lines + before + 1, nul=True)
+                line = _line_at(opener, encoding, offset + block.index(0))
+                raise UndecodableError(line, nul=True)
+            if sink is None and ascii_based and block.isascii() and not decoder.getstate()[0]:
+                offset += len(block)  # plain ASCII: valid in every encoding checked here
+                continue
             try:
                 text = decoder.decode(block)
             except UnicodeDecodeError as exc:
-                done = exc.object[: exc.start].decode(encoding, errors="replace")
-                raise UndecodableError(lines + done.count("\n") + 1) from None
-            lines += text.count("\n")
-            sink(text)
+                pending = len(exc.object) - len(block)
+                line = _line_at(opener, encoding, offset - pending + exc.start)
+                raise UndecodableError(line) from None
+            offset += len(block)
+            if sink is not None:
+                sink(text)
         try:
-            sink(decoder.decode(b"", final=True))
+            tail = decoder.decode(b"", final=True)  # a character cut off by the end of the file
         except UnicodeDecodeError:
-            raise UndecodableError(lines + 1) from None
+            raise UndecodableError(_line_at(opener, encoding, offset)) from None
+        if sink is not None:
+            sink(tail)
+
+
+def _line_at(opener: Opener, encoding: str, position: int) -> int:
+    """The 1-based line holding byte `position` (read again: only needed for a message)."""
+    decoder = codecs.getincrementaldecoder(encoding)("replace")
+    lines = 0
+    with opener() as source:
+        while position > 0:
+            block = source.read(min(BLOCK, position))
+            if not block:
+                break
+            lines += decoder.decode(block).count("\n")
+            position -= len(block)
+    return lines + 1

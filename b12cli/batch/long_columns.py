@@ -86,7 +86,7 @@ class LongColumns:
     unit: str | None
     group: list[str]
     id: list[str]
-    carried: list[str]  # copied to each output row: id, group, patient and time columns
+    carried: list[str]  # copied to each output row: id, group, patient, time and context
 
 
 def detect(columns: Sequence[str], names: Sequence[str]) -> list[str]:
@@ -115,10 +115,18 @@ def long_columns(columns: list[str], spec: InputSpec, name: str) -> LongColumns:
         raise UsageError(f"{name}: no result column found; name it with --value")
     group = _named(columns, spec.group, "--group", name) or _default_group(columns, name)
     ids = _named(columns, spec.id, "--id", name) or group
-    extra = detect(columns, PATIENT)[:1] + detect(columns, TIME)[:1]
+    extra = detect(columns, PATIENT)[:1] + detect(columns, TIME)[:1] + context_columns(columns)
     carried = list(dict.fromkeys([*ids, *group, *extra]))
     unit = next(iter(detect(columns, UNIT)), None)
     return LongColumns(tests, values, unit, group, ids, carried)
+
+
+def context_columns(columns: Sequence[str]) -> list[str]:
+    """Columns the engine reads as context (age, sex, pregnant...): carried to each sample."""
+    from b12cli.batch.headers import CONTEXT_ALIASES
+
+    names = set().union(*CONTEXT_ALIASES.values())
+    return [column for column in columns if fold(column) in names]
 
 
 def _default_group(columns: list[str], name: str) -> list[str]:

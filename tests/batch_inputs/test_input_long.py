@@ -216,3 +216,17 @@ def test_long_layout_reads_jsonl_too(read, tmp_path: Path) -> None:
     assert rows.select("specimen", "b12", "mma", "mma_unit").rows() == [
         ("s1", "180", "0.35", "umol/L")
     ]
+
+
+def test_context_columns_travel_with_each_sample(read, tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "export.csv",
+        "specimen,patient_age,Sex,test,value,notes",
+        "s1,71,F,B12,160,",
+        "s1,71,F,MMA,0.5,",
+    )
+    table, rows = read(path)
+    assert table.columns[:3] == ["specimen", "patient_age", "Sex"]
+    assert rows.select("specimen", "patient_age", "Sex", "b12", "mma").rows() == [
+        ("s1", "71", "F", "160", "0.5")
+    ]
