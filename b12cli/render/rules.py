@@ -8,12 +8,13 @@ from rich import box
 from rich.console import Console
 from rich.table import Table
 
-from b12cli.bands import thresholds
-from b12cli.render.common import band_style, number
+from b12cli.render.common import band_style
+from b12cli.render.condition_text import condition_text, context_text, range_text
 from b12cli.rulesets import LoadedRuleset, load_catalog
 
 
-def _console() -> Console:
+def console() -> Console:
+    """The console the `rules` views print to (stdout, no highlighting)."""
     return Console(highlight=False)
 
 
@@ -25,60 +26,53 @@ def print_list(loaded: Sequence[LoadedRuleset]) -> None:
     for item in loaded:
         r = item.ruleset
         table.add_row(r.id, r.version, r.status, r.effective.isoformat(), r.title)
-    _console().print(table)
+    console().print(table)
+
+
+def threshold_rows(loaded: LoadedRuleset) -> list[tuple[str, str, str, str, str, str]]:
+    """(analyte, applies when, band, range as written, source, evidence) for every band."""
+    catalog = load_catalog()
+    rows: list[tuple[str, str, str, str, str, str]] = []
+    for analyte, variants in loaded.ruleset.bands.items():
+        unit = catalog.analytes[analyte].canonical_unit
+        for i, variant in enumerate(variants):
+            when = context_text(variant.when) if variant.when else "otherwise"
+            when = "always" if len(variants) == 1 else when
+            written = loaded.band_unit(analyte, i)
+            for band in variant.bands:
+                span = range_text(band, unit, written)
+                rows.append((analyte, when, band.name, span, band.source, band.evidence))
+    return rows
 
 
 def print_ruleset(loaded: LoadedRuleset) -> None:
     """Thresholds per analyte (with inclusivity, source and evidence), then rules and caveats."""
-    r, catalog = loaded.ruleset, load_catalog()
-    console = _console()
-    console.print(f"[bold]{r.title}[/bold]  {r.id} {r.version} ({r.status}, {r.effective})")
-    console.print(f"{loaded.origin}  sha256 {loaded.sha256}")
+    r, out = loaded.ruleset, console()
+    out.print(f"[bold]{r.title}[/bold]  {r.id} {r.version} ({r.status}, {r.effective})")
+    out.print(f"{loaded.origin}  sha256 {loaded.sha256}")
+    if r.extends:
+        out.print(f"extends {r.extends}")
     if r.description:
-        console.print(r.description)
+        out.print(r.description)
     table = Table(title="Thresholds", box=box.SIMPLE_HEAD)
     for name in ("analyte", "applies when", "band", "range", "source", "evidence"):
         table.add_column(name, overflow="fold")
-    for analyte, variants in r.bands.items():
-        unit = catalog.analytes[analyte].canonical_unit
-        for variant in variants:
-            when = _when_text(variant.when) if variant.when else "otherwise"
-            for t in thresholds(variant):
-                low = (
-                    f"{'>=' if t.lower_inclusive else '>'} {number(t.lower)}"
-                    if t.lower is not None
-                    else ""
-                )
-                high = (
-                    f"{'<=' if t.upper_inclusive else '<'} {number(t.upper)}"
-                    if t.upper is not None
-                    else ""
-                )
-                span = " and ".join(p for p in (low, high) if p) + f" {unit}"
-                table.add_row(
-                    analyte, when, f"[{band_style(t.band)}]{t.band}[/]", span, t.source, t.evidence
-                )
-    console.print(table)
+    for analyte, when, band, span, cited, evidence in threshold_rows(loaded):
+        table.add_row(analyte, when, f"[{band_style(band)}]{band}[/]", span, cited, evidence)
+    out.print(table)
     rules = Table(title="Rules (first match decides)", box=box.SIMPLE_HEAD)
-    for name in ("#", "id", "category", "label", "source"):
+    for name in ("#", "id", "when", "category", "label", "source"):
         rules.add_column(name, overflow="fold")
     for i, rule in enumerate([*r.rules, r.uncertain, r.otherwise], start=1):
-        rules.add_row(str(i), rule.id, rule.category, rule.label, rule.source)
-    console.print(rules)
+        when = condition_text(rule.when)
+        rules.add_row(str(i), rule.id, when, rule.category, rule.label, rule.source)
+    out.print(rules)
     caveats = Table(title="Caveats (all that apply)", box=box.SIMPLE_HEAD)
     for name in ("id", "text", "source"):
         caveats.add_column(name, overflow="fold")
     for caveat in r.caveats:
         caveats.add_row(caveat.id, caveat.text, caveat.source)
-    console.print(caveats)
-    console.print("[bold]Sources[/bold]")
+    out.print(caveats)
+    out.print("[bold]Sources[/bold]")
     for key, source in r.sources.items():
-        console.print(f" [{key}] {source.title}{' ' + source.url if source.url else ''}")
-
-
-def _when_text(test: object) -> str:
-    data = test.model_dump(exclude_none=True)  # type: ignore[attr-defined]
-    field = data.pop("context")
-    ((op, value),) = data.items()
-    symbols = {"lt": "<", "le": "<=", "gt": ">", "ge": ">=", "eq": "="}
-    return f"{field} {symbols[op]} {value}"
+        out.print(f" [{key}] {source.title}{' ' + source.url if source.url else ''}")
