@@ -107,7 +107,8 @@ def _leaf(node: Condition, facts: Facts) -> Outcome:
 
 
 def _spans(m: Measurement | None) -> bool:
-    return m is not None and m.band is None
+    # An analyte the ruleset does not band has no band either, but nothing to span.
+    return m is not None and m.band is None and len(m.possible_bands) > 1
 
 
 def _band(node: BandTest, m: Measurement | None) -> Outcome:

@@ -22,12 +22,14 @@ from jsonschema import Draft202012Validator
 from typer.testing import CliRunner
 
 from b12cli.cli import app
+from b12cli.conditions import UncertainTest
 from b12cli.errors import InputError
 from b12cli.evaluate import interpret
+from b12cli.logic import Facts, evaluate
 from b12cli.model import Analyte
 from b12cli.record import build_context, build_record
 from b12cli.render import RENDERERS, RenderOptions
-from b12cli.result import Interpretation
+from b12cli.result import Context, Interpretation
 from b12cli.rulesets import bundled_names, load_catalog, load_ruleset
 from b12cli.values import parse_measurement, split_value
 
@@ -275,3 +277,22 @@ def test_tiny_positive_values_never_crash_the_evaluator(mma: str, hcy: str) -> N
     texts = {"b12": "75", "holotc": "1", "mma": mma, "hcy": hcy}
     for name in RULESETS:
         assert run(name, texts, {"age": 50.0}).category == "deficient", name
+
+
+@pytest.mark.parametrize("name", RULESETS)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(given_readings=other_readings(), context=contexts)
+def test_quantified_values_are_never_censored(
+    name: str, given_readings: dict[str, Reading], context: dict[str, Any]
+) -> None:
+    quantified = {a: (None, value) for a, (_, value) in given_readings.items()}
+    result = run(name, canonical_texts(quantified), context)
+    loaded = load_ruleset(name).ruleset
+    assert result.rules_fired[0].id != loaded.uncertain.id
+    assert "censored-value" not in {c.id for c in result.caveats}
+
+
+def test_an_analyte_the_ruleset_does_not_band_is_not_censored() -> None:
+    holotc = parse_measurement(CATALOG, "holotc", "40 pmol/L")  # never banded: band is None
+    facts = Facts(measurements={"holotc": holotc}, context=Context())
+    assert evaluate(UncertainTest(uncertain=["holotc"]), facts).value is False
