@@ -60,3 +60,38 @@ def test_head_1_reads_the_first_line_and_the_writer_ends_quietly(tmp_path: Path)
     assert run.stdout == b"{\n"
     assert run.stderr == b""
     assert run.returncode == 0
+
+
+def test_no_network_is_touched(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import socket
+
+    from typer.testing import CliRunner
+
+    from b12cli.cli import app
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("b12cli opened a network socket")
+
+    monkeypatch.setattr(socket, "socket", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
+    result = CliRunner().invoke(app, ["interpret", "--b12", "150", "--format", "json"], env=ENV)
+    assert result.exit_code == 0, result.stderr
+
+
+def test_an_internal_error_never_prints_the_values_it_held(monkeypatch: pytest.MonkeyPatch) -> None:
+    from typer.testing import CliRunner
+
+    import b12cli.evaluate
+    from b12cli.cli import app
+
+    def explode(*args: object, **kwargs: object) -> None:
+        secret = 123.456
+        raise RuntimeError(f"b12 was {secret} for patient Jane Doe")
+
+    monkeypatch.setattr(b12cli.evaluate, "interpret", explode)
+    result = CliRunner().invoke(app, ["interpret", "--b12", "123.456"], env=ENV)
+    assert result.exit_code == 3
+    message = expect_one_line_error(result.stderr, r"internal error \(RuntimeError\)")
+    assert "123.456" not in message and "Jane" not in message
+    assert result.stdout == ""
