@@ -23,7 +23,9 @@ def cb12_value(
 ) -> float:
     """cB12 from the four markers in the formula's units and age in years."""
     age_factor = term.scale / (1 + float((age / term.age_scale) ** term.power))
-    return math.log10((holotc * b12) / (mma * hcy)) - age_factor
+    # A sum of logs, not the log of a ratio: tiny inputs would underflow the product to 0.
+    ratio = math.log10(holotc) + math.log10(b12) - math.log10(mma) - math.log10(hcy)
+    return ratio - age_factor
 
 
 def formula_inputs(

@@ -43,7 +43,12 @@ def _rows(a: dict[str, tuple[str, object]], b: dict[str, tuple[str, object]]) ->
     """Rows over the union of keys (A's order first); each value is (shown text, compared data)."""
     keys = [*a, *(k for k in b if k not in a)]
     return [
-        Row(k, a[k][0] if k in a else None, b[k][0] if k in b else None, a.get(k) == b.get(k))
+        Row(
+            k,
+            a[k][0] if k in a else None,
+            b[k][0] if k in b else None,
+            k in a and k in b and a[k][1] == b[k][1],
+        )
         for k in keys
     ]
 
