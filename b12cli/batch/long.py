@@ -9,6 +9,7 @@ stays flat for exports sorted by specimen and bounded by the kept results for th
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
@@ -20,7 +21,7 @@ from b12cli.batch.long_pivot import ERROR, KEY, ORDER, SOLO, output_columns, piv
 from b12cli.batch.table import AnalyteColumns, InputSpec, Table
 from b12cli.errors import UsageError
 
-HOLD_ROWS = 1_000_000
+HOLD_ROWS = 250_000  # kept results grouped in memory (about 40 MB); more: two passes
 _LAST = "__last"
 
 
@@ -80,17 +81,26 @@ def results(
     tests = [matcher.map_series(chunk[column]) for column in parts.tests]
     analyte = pl.select(pl.coalesce([pl.lit(series) for series in tests])).to_series()
     unit = _text(parts.unit) if parts.unit else pl.lit(None, pl.String)
-    kept = chunk.select(
+    mapped = analyte.is_not_null()
+    kept = chunk.filter(mapped).select(
         *parts.carried,
-        pl.lit(analyte).alias("__analyte"),
+        pl.lit(analyte.filter(mapped)).alias("__analyte"),
         pl.coalesce([_text(column) for column in parts.values]).alias("__value"),
         unit.alias("__unit"),
-    ).filter(pl.col("__analyte").is_not_null())
+    )
     order = pl.int_range(first, first + kept.height, dtype=pl.UInt64)
     incomplete = pl.any_horizontal(pl.col(parts.group).is_null())
     kept = kept.with_columns(order.alias(ORDER))
     kept = kept.with_columns(pl.when(incomplete).then(pl.col(ORDER)).alias(SOLO))
     return kept.with_columns(pl.struct([*parts.group, SOLO]).hash(seed=0).alias(KEY))
+
+
+def _compact(frame: pl.DataFrame) -> pl.DataFrame:
+    """A copy in buffers of its own: filtered text columns would keep the chunk's alive."""
+    buffer = io.BytesIO()
+    frame.write_ipc(buffer)
+    buffer.seek(0)
+    return pl.read_ipc(buffer)
 
 
 def _text(column: str) -> pl.Expr:
@@ -111,7 +121,7 @@ def _first_pass(
             counts = chunk[parts.tests[0]].value_counts(sort=True).head(5)
             scan.unmapped = dict(counts.iter_rows())
         if scan.held is not None:
-            scan.held.append(kept)
+            scan.held.append(_compact(kept))
             scan.held_rows += kept.height
             if scan.held_rows > hold:
                 scan.held = None
@@ -141,6 +151,7 @@ def _second_pass(
         seen += kept.height
         pending = kept if pending is None else pl.concat([pending, kept])
         done, pending = _split_done(pending)
+        pending = _compact(pending)
         if done.height:
             yield pivot(done, parts, analytes)
     if pending is not None and pending.height:
