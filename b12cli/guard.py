@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import functools
 import os
+import re
 import sys
 import traceback
 from collections.abc import Callable
@@ -57,11 +58,19 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
 
 def _os_problem(exc: OSError) -> str:
     """`path: reason` for a failed read or write; stdout's errors name no file."""
-    reason = exc.strerror or type(exc).__name__
+    # polars raises OSError("No space left on device (os error 28)"): no errno, no strerror.
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    reason = exc.strerror or text
     if exc.filename:
         return f"{exc.filename}: {reason}"
-    writing = exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+    code = exc.errno or _rust_errno(str(exc))
+    writing = code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
     return f"cannot write output: {reason}" if writing else f"input/output error: {reason}"
+
+
+def _rust_errno(text: str) -> int | None:
+    found = re.search(r"\(os error (\d+)\)", text)
+    return int(found.group(1)) if found else None
 
 
 def _quiet_stdout() -> None:
