@@ -47,6 +47,7 @@ def merge(
         raise RulesetError(f"{at}: extends: the parent is not a mapping of keys")
     _check_id(parent, child, child_origins)
     merger = _Merger(parent_origins, child_origins)
+    merger.point((), ())  # a key missing from the merged whole is reported at the child's top
     merged: dict[str, Any] = {}
     for key in [*parent, *(k for k in child if k not in parent)]:
         if key == "extends":
@@ -59,7 +60,8 @@ def merge(
             merged[key] = child[key]
         else:
             merged[key] = merger.combine(key, parent[key], child[key])
-    merged["extends"] = parent["id"]
+    parent_id = parent.get("id")
+    merged["extends"] = parent_id if isinstance(parent_id, str) else None
     merger.take(True, ("extends",), ("extends",))
     return merged, merger.origins
 
@@ -97,7 +99,7 @@ class _Merger:
     def combine(self, key: str, parent: Any, child: Any) -> Any:
         """Merge one top-level key present in both files (same shape)."""
         self.take(False, (key,), (key,))
-        self.origins[(key,)] = self.sources[True][(key,)]
+        self.point((key,), (key,))
         if key in _PER_ID and isinstance(child, list):
             return self._by_id(key, parent, child)
         if isinstance(child, dict) and key in _PER_KEY | {"steps"}:
@@ -125,7 +127,7 @@ class _Merger:
         index = {
             item["id"]: i
             for i, item in enumerate(parent)
-            if isinstance(item, dict) and "id" in item
+            if isinstance(item, dict) and isinstance(item.get("id"), str)
         }
         for i, item in enumerate(child):
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
@@ -148,5 +150,10 @@ class _Merger:
             return child
         for name in child:
             self.take(True, (*src, name), (*dst, name))
-        self.origins[dst] = self.sources[True][src]
+        self.point(dst, src)
         return {**parent, **child}
+
+    def point(self, dst: KeyPath, src: KeyPath) -> None:
+        """The merged node itself now points at the child's line (its override)."""
+        if src in self.sources[True]:
+            self.origins[dst] = self.sources[True][src]

@@ -41,6 +41,8 @@ def find_ruleset(ref: str, folder: Path | None = None) -> RulesetText:
     """A bundled id, or a path (relative to `folder` when given, else to the working directory)."""
     if ref in bundled_names():
         return RulesetText(bundled_text(f"{ref}.yaml"), f"rules/{ref}.yaml", f"bundled:{ref}", None)
+    if "\0" in ref:
+        raise RulesetError(f"{ref!r}: not a valid path")
     path = Path(ref)
     if folder is not None and not path.is_absolute():
         path = Path(os.path.normpath(folder / path))
@@ -48,12 +50,6 @@ def find_ruleset(ref: str, folder: Path | None = None) -> RulesetText:
         known = ", ".join(bundled_names())
         raise RulesetError(f"unknown ruleset {ref!r}; bundled rulesets are: {known}")
     return RulesetText(_read(path), str(path), str(path.resolve()), path.parent)
-
-
-def read_ruleset_text(ref: str) -> tuple[str, str]:
-    """Text and display name of a ruleset given as a bundled id or a file path."""
-    found = find_ruleset(ref)
-    return found.text, found.name
 
 
 def _read(path: Path) -> str:

@@ -14,7 +14,7 @@ from b12cli.errors import RulesetError
 from b12cli.extends import Origins, load_raw, locate
 from b12cli.model import Catalog, Ruleset
 from b12cli.ruleset_checks import CheckError, check_terms
-from b12cli.ruleset_files import CATALOG_FILE, bundled_names, bundled_text, read_ruleset_text
+from b12cli.ruleset_files import CATALOG_FILE, bundled_names, bundled_text
 from b12cli.yamlsafe import dotted, load_yaml
 
 DEFAULT_RULESET = "nice-ng239"
@@ -112,5 +112,4 @@ __all__ = [
     "bundled_names",
     "load_catalog",
     "load_ruleset",
-    "read_ruleset_text",
 ]

@@ -198,3 +198,12 @@ def test_hash_covers_the_parent(tmp_path: Path) -> None:
     two = load_ruleset(str(tmp_path / "two/child.yaml"))
     assert (tmp_path / "one/child.yaml").read_bytes() == (tmp_path / "two/child.yaml").read_bytes()
     assert one.sha256 != two.sha256
+
+
+def test_incomplete_parent_reports_missing_keys_at_the_child_without_crashing(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "parent.yaml", "title: Not a ruleset on its own (no id)\n")
+    child = write(tmp_path, "child.yaml", "extends: parent.yaml\nid: child\n")
+    with pytest.raises(RulesetError, match=rf"^{child}:1: version: Field required"):
+        load_ruleset(str(child))
