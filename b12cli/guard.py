@@ -44,6 +44,8 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(int(ExitCode.OK)) from None
         except OSError as exc:  # a full disk, a vanished file system: the machine, not a bug
             _quiet_stdout()
+            if (exc.errno or _rust_errno(str(exc))) == errno.EPIPE:  # polars' closed pipe
+                raise typer.Exit(int(ExitCode.OK)) from None
             raise fail(_os_problem(exc), ExitCode.USAGE_ERROR) from None
         except Exception as exc:
             if os.environ.get(DEBUG_ENV):
