@@ -6,22 +6,16 @@ analyte); `parse_codes` turns both into the `InputSpec.codes` mapping.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import polars as pl
 
+from b12cli.batch.headers import compact
 from b12cli.errors import B12Error, UsageError
 from b12cli.model import Catalog
 
-_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 _HEADER_WORDS = {"code", "testcode", "test", "itemid", "localcode", "loinc"}
-
-
-def fold(text: str) -> str:
-    """Text folded for matching: lower case, letters and digits only ('Vit. B-12' -> 'vitb12')."""
-    return _NOT_ALNUM.sub("", text.lower())
 
 
 def analyte_names(catalog: Catalog) -> dict[str, str]:
@@ -29,13 +23,13 @@ def analyte_names(catalog: Catalog) -> dict[str, str]:
     names: dict[str, str] = {}
     for analyte_id, analyte in catalog.analytes.items():
         for name in (analyte_id, *analyte.aliases):
-            names.setdefault(fold(name), analyte_id)
+            names.setdefault(compact(name), analyte_id)
     return names
 
 
 def resolve_analyte(catalog: Catalog, text: str) -> str | None:
     """The analyte id an id or alias names ('Vitamin B12' -> 'b12'), or None."""
-    return analyte_names(catalog).get(fold(text))
+    return analyte_names(catalog).get(compact(text))
 
 
 class CodeMatcher:
@@ -44,14 +38,16 @@ class CodeMatcher:
     def __init__(self, catalog: Catalog, codes: dict[str, str]) -> None:
         loinc = {c: a for a, analyte in catalog.analytes.items() for c in analyte.loinc}
         self._exact = loinc | {code.strip(): analyte for code, analyte in codes.items()}
-        self._folded = analyte_names(catalog) | {fold(c): a for c, a in codes.items() if fold(c)}
+        self._folded = analyte_names(catalog) | {
+            compact(c): a for c, a in codes.items() if compact(c)
+        }
 
     def analyte(self, cell: str | None) -> str | None:
         """The analyte a test name or code stands for, or None."""
         if cell is None:
             return None
         text = cell.strip()
-        return self._exact.get(text) or self._folded.get(fold(text))
+        return self._exact.get(text) or self._folded.get(compact(text))
 
     def map_series(self, cells: pl.Series) -> pl.Series:
         """One analyte id (or null) per cell; each distinct cell is looked up once."""
@@ -114,7 +110,7 @@ def _csv_entries(text: str, path: str) -> Iterable[tuple[int, str, str]]:
         cells = [cell.strip() for cell in sample_rows(line + "\n", delimiter)[0]]
         if len(cells) < 2:
             raise UsageError(f"{path}:{number}: expected code,analyte")
-        if position == 0 and (fold(cells[0]) in _HEADER_WORDS or fold(cells[1]) == "analyte"):
+        if position == 0 and (compact(cells[0]) in _HEADER_WORDS or compact(cells[1]) == "analyte"):
             continue
         yield number, cells[0], cells[1]
 

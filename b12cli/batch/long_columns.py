@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from b12cli.batch.codes import analyte_names, fold
+from b12cli.batch.codes import analyte_names
+from b12cli.batch.headers import compact
 from b12cli.batch.table import InputSpec
 from b12cli.errors import UsageError
 from b12cli.model import Catalog
@@ -90,8 +91,8 @@ class LongColumns:
 
 
 def detect(columns: Sequence[str], names: Sequence[str]) -> list[str]:
-    """The columns whose folded header is one of `names`, in the order of `names`."""
-    by_name = {fold(column): column for column in reversed(columns)}
+    """The columns whose compacted header is one of `names`, in the order of `names`."""
+    by_name = {compact(column): column for column in reversed(columns)}
     return [by_name[name] for name in names if name in by_name]
 
 
@@ -100,7 +101,7 @@ def looks_long(columns: Sequence[str], spec: InputSpec, catalog: Catalog) -> boo
     if spec.codes or spec.group or spec.value or spec.test:
         return True
     analytes = analyte_names(catalog)
-    if any(fold(column) in analytes for column in columns):
+    if any(compact(column) in analytes for column in columns):
         return False
     return bool(detect(columns, TEST)) and bool(detect(columns, RESULT))
 
@@ -126,7 +127,7 @@ def context_columns(columns: Sequence[str]) -> list[str]:
     from b12cli.batch.headers import CONTEXT_ALIASES
 
     names = set().union(*CONTEXT_ALIASES.values())
-    return [column for column in columns if fold(column) in names]
+    return [column for column in columns if compact(column) in names]
 
 
 def _default_group(columns: list[str], name: str) -> list[str]:
