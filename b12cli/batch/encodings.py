@@ -25,7 +25,7 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 _CONTROL = bytes(set(range(32)) - {9, 10, 12, 13, 26})
-_LATIN1_FALLBACK = "b12cli-latin1"
+LATIN1_FALLBACK = "b12cli-latin1"
 
 
 def _latin1(exc: UnicodeError) -> tuple[str, int]:
@@ -35,16 +35,17 @@ def _latin1(exc: UnicodeError) -> tuple[str, int]:
     return exc.object[exc.start : exc.end].decode("latin-1"), exc.end
 
 
-codecs.register_error(_LATIN1_FALLBACK, _latin1)
+codecs.register_error(LATIN1_FALLBACK, _latin1)
 
 
 class UndecodableError(Exception):
     """Bytes that the chosen encoding cannot decode (or a NUL byte), with their 1-based line."""
 
-    def __init__(self, line: int, *, nul: bool = False) -> None:
+    def __init__(self, line: int, *, nul: bool = False, after_text: bool = False) -> None:
         super().__init__(line)
         self.line = line
         self.nul = nul
+        self.after_text = after_text  # non-ASCII text decoded fine before the bad bytes
 
 
 def canonical(name: str) -> str:
@@ -93,26 +94,27 @@ def first_bad(opener: Opener, encoding: str) -> UndecodableError | None:
     return None
 
 
-def transcode(opener: Opener, encoding: str, dest: str, *, lenient: bool, cr_only: bool) -> None:
+def transcode(opener: Opener, encoding: str, dest: str, *, errors: str, cr_only: bool) -> None:
     """Write the stream, decoded with `encoding`, to `dest` as UTF-8; UndecodableError on bad bytes.
 
-    `lenient` maps cp1252's undefined bytes to latin-1; `cr_only` turns CR line ends into LF.
+    `errors` is a codec error handler (LATIN1_FALLBACK maps the five bytes cp1252 leaves
+    undefined to latin-1); `cr_only` turns CR line ends into LF.
     """
     with Path(dest).open("w", encoding="utf-8", newline="") as out:
 
         def write(text: str) -> None:
             out.write(text.replace("\r", "\n") if cr_only else text)
 
-        _decode_blocks(opener, encoding, write, lenient=lenient)
+        _decode_blocks(opener, encoding, write, errors=errors)
 
 
 def _decode_blocks(
-    opener: Opener, encoding: str, sink: Callable[[str], None] | None, *, lenient: bool = False
+    opener: Opener, encoding: str, sink: Callable[[str], None] | None, *, errors: str = "strict"
 ) -> None:
     """Decode block by block into `sink` (None: only check); UndecodableError names the line."""
-    decoder = codecs.getincrementaldecoder(encoding)(_LATIN1_FALLBACK if lenient else "strict")
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
     ascii_based = not encoding.startswith(("utf-16", "utf-32"))
-    offset = 0
+    offset, text_seen = 0, False
     with opener() as source:
         while block := source.read(BLOCK):
             if ascii_based and b"\x00" in block:
@@ -126,7 +128,9 @@ def _decode_blocks(
             except UnicodeDecodeError as exc:
                 pending = len(exc.object) - len(block)
                 line = _line_at(opener, encoding, offset - pending + exc.start)
-                raise UndecodableError(line) from None
+                after_text = text_seen or not exc.object[: exc.start].isascii()
+                raise UndecodableError(line, after_text=after_text) from None
+            text_seen = text_seen or not block.isascii()
             offset += len(block)
             if sink is not None:
                 sink(text)

@@ -23,6 +23,7 @@ from typing import BinaryIO, TypeVar
 from b12cli.batch.encodings import (
     BLOCK,
     HEAD,
+    LATIN1_FALLBACK,
     Opener,
     UndecodableError,
     canonical,
@@ -144,22 +145,33 @@ def _utf8_file(path: str, name: str, forced: str | None, temps: TempFiles) -> st
     encoding = canonical(forced) if forced else from_head(head)
     text = head_text(name, head, encoding)
     cr_only = "\r" in text and "\n" not in text  # classic Mac OS line ends
+    errors = "strict"
     if encoding is None:
-        bad = first_bad(open_bytes, "utf-8")
-        if bad is not None and bad.nul:
-            _fail_on(bad, name, "utf-8")
-        encoding = "utf-8" if bad is None else "cp1252"
+        encoding, errors = _guess(open_bytes, name)
     elif is_utf8(encoding):
         _fail_on(first_bad(open_bytes, encoding), name, encoding)
-    if is_utf8(encoding) and not compressed and not cr_only:
+    if is_utf8(encoding) and errors == "strict" and not compressed and not cr_only:
         return path
     dest = temps.new(".csv")
-    lenient = forced is None and encoding == "cp1252"
     try:
-        transcode(open_bytes, encoding, dest, lenient=lenient, cr_only=cr_only)
+        transcode(open_bytes, encoding, dest, errors=errors, cr_only=cr_only)
     except UndecodableError as exc:
         _fail_on(exc, name, encoding)
     return dest
+
+
+def _guess(open_bytes: Opener, name: str) -> tuple[str, str]:
+    """UTF-8 if the bytes decode; else cp1252 (with latin-1 for its five undefined bytes).
+
+    A file that is UTF-8 up to a few stray bytes stays UTF-8, the strays replaced by U+FFFD:
+    reading it all as cp1252 would garble every accented letter and micro sign before them.
+    """
+    bad = first_bad(open_bytes, "utf-8")
+    if bad is None:
+        return "utf-8", "strict"
+    if bad.nul:
+        _fail_on(bad, name, "utf-8")
+    return ("utf-8", "replace") if bad.after_text else ("cp1252", LATIN1_FALLBACK)
 
 
 def _fail_on(bad: UndecodableError | None, name: str, encoding: str) -> None:

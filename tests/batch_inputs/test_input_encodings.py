@@ -54,6 +54,13 @@ def test_non_utf8_late_in_a_large_file_is_still_found(read, tmp_path: Path) -> N
     assert rows.height == 150_001
 
 
+def test_utf8_with_a_stray_byte_stays_utf8(read, tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes("unit,b12\nµmol/L,180\n".encode() + b"pg/ml,\xb1200\n")
+    _, rows = read(path)
+    assert rows.rows() == [("µmol/L", "180"), ("pg/ml", "\ufffd200")]
+
+
 def test_given_encoding_wins(read, tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_bytes("note,b12\n€,180\n".encode("cp1252"))
