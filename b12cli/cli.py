@@ -9,6 +9,7 @@ from typing import Annotated, Literal
 import typer
 
 from b12cli import __version__
+from b12cli.cli_batch import batch
 from b12cli.cli_rules import rules_app
 from b12cli.errors import ExitCode, UsageError
 from b12cli.guard import guarded
@@ -23,6 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 app.add_typer(rules_app, name="rules")
+app.command()(batch)
 
 Format = Literal["rich", "text", "json"]
 Value = Annotated[

@@ -1,0 +1,245 @@
+"""Result cells -> numbers, units, comparators and errors, agreeing exactly with values.py.
+
+A fast path casts plain numbers (`250`, `0.41`) in bulk and converts them with the same
+factor; every other cell, and any plain number the fast path would not take as is (an
+unknown unit, an implausible value), goes to `values.parse_measurement` once per distinct
+(text, unit) and is joined back. Both paths therefore give what `interpret` gives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from b12cli.batch import names
+from b12cli.batch.escaping import starts_risky
+from b12cli.batch.headers import AnalyteSource
+from b12cli.errors import InputError
+from b12cli.model import Catalog
+from b12cli.units import resolve_unit
+from b12cli.values import Decimal, parse_measurement
+
+# Plain numbers only: ASCII digits, at most one decimal mark, no sign or space.
+_PLAIN = {".": r"^[0-9]{1,15}(?:\.[0-9]{1,15})?$", ",": r"^[0-9]{1,15}(?:,[0-9]{1,15})?$"}
+CACHE_LIMIT = 200_000
+COMPARATORS = pl.Enum(["<", "<=", ">", ">="])
+UNIT_SOURCES = pl.Enum(["given", "default", "header", "column", "option"])
+Parsed = tuple[float | None, str | None, str | None, float | None, str | None, str | None]
+_MISSING: Parsed = (None, None, None, None, None, None)
+_FIELDS = {
+    "number": pl.Float64,
+    "unit": pl.String,
+    "cmp": pl.String,
+    "value": pl.Float64,
+    "source": pl.String,
+    "error": pl.String,
+}
+
+
+@dataclass
+class _Plan:
+    """One analyte's source and the working column names used while parsing it."""
+
+    analyte: str
+    source: AnalyteSource
+    has_slow: bool = False
+
+    def temp(self, what: str) -> str:
+        return f"{names.PREFIX}cells_{self.analyte}_{what}"
+
+    @property
+    def dynamic(self) -> bool:
+        """Whether the unit may differ by row (a unit column)."""
+        return self.source.unit_column is not None
+
+    def keys(self) -> list[str]:
+        """Slow-path join keys: the text, and for a unit column the unit text and source."""
+        return [self.temp("text"), *([self.temp("unit_in"), self.temp("source_in")] * self.dynamic)]
+
+    def slow_schema(self) -> dict[str, pl.DataType]:
+        keys = dict.fromkeys(self.keys(), pl.String())
+        return keys | {self.temp(f"slow_{k}"): v() for k, v in _FIELDS.items()}
+
+    def work(self) -> list[str]:
+        names_ = [self.temp(w) for w in ("fast", "number", "canonical")]
+        names_ += [self.temp("unit_in"), self.temp("source_in")] * self.dynamic
+        return names_ + [self.temp(f"slow_{k}") for k in _FIELDS] * self.has_slow
+
+
+@dataclass
+class CellParser:
+    """Parses analyte cells; remembers slow-path results across chunks (bounded)."""
+
+    catalog: Catalog
+    decimal: Decimal | None = None
+    cache: dict[tuple[str, str, str, str], Parsed] = field(default_factory=dict)
+    # Columns seen holding a cell that starts like a spreadsheet formula (see escaping.py);
+    # every other cell of a parsed column is a plain number or went through Python here.
+    risky: set[str] = field(default_factory=set)
+
+    def parse(self, frame: pl.DataFrame, sources: dict[str, AnalyteSource]) -> pl.DataFrame:
+        """Add each analyte's working columns (see `names`) to the frame."""
+        plans = [_Plan(a, s) for a, s in sources.items()]
+        frame = frame.with_columns(*[e for p in plans if p.dynamic for e in _unit_inputs(p)])
+        units = {p.analyte: self._fast_units(frame, p) for p in plans}
+        frame = frame.with_columns(
+            _plain_number(pl.col(p.source.column), self.decimal).alias(p.temp("number"))
+            for p in plans
+        )
+        frame = frame.with_columns(e for p in plans for e in self._fast(p, *units[p.analyte]))
+        for plan in plans:
+            slow = self._slow(frame, plan)
+            if slow is not None:
+                plan.has_slow = True
+                frame = frame.join(
+                    slow,
+                    left_on=[plan.source.column, *plan.keys()[1:]],
+                    right_on=plan.keys(),
+                    how="left",
+                    maintain_order="left",
+                    nulls_equal=True,
+                )
+        frame = frame.with_columns(e for p in plans for e in self._picked(p, units[p.analyte][0]))
+        return frame.drop([w for p in plans for w in p.work()])
+
+    def _fast(self, plan: _Plan, key: pl.Expr, factor: pl.Expr) -> list[pl.Expr]:
+        """Whether the fast path takes each cell, and its canonical value if so."""
+        plausible = self.catalog.analytes[plan.analyte].plausible  # type: ignore[index]
+        canonical = pl.col(plan.temp("number")) * factor
+        text = pl.col(plan.source.column)
+        ok = text.str.contains(_PLAIN[self.decimal or "."])
+        ok = ok & canonical.is_between(plausible.min, plausible.max)
+        ok = ok & key.is_not_null() if plan.dynamic else ok
+        return [
+            ok.fill_null(False).alias(plan.temp("fast")),
+            canonical.alias(plan.temp("canonical")),
+        ]
+
+    def _picked(self, plan: _Plan, key: pl.Expr) -> list[pl.Expr]:
+        a = plan.analyte
+        units = pl.Enum(list(self.catalog.analytes[a].units))  # type: ignore[index]
+        pick = _Picker(pl.col(plan.temp("fast")), plan.temp("slow_") if plan.has_slow else None)
+        return [
+            pick(pl.col(plan.temp("number")), "number").alias(names.number(a)),
+            pick(key, "unit", units).alias(names.unit(a)),
+            pick(None, "cmp", COMPARATORS).alias(names.comparator(a)),
+            pick(pl.col(plan.temp("canonical")), "value").alias(names.value(a)),
+            pick(_fast_source(plan), "source", UNIT_SOURCES).alias(names.unit_source(a)),
+            pick(None, "error", pl.String()).alias(names.error(a)),
+        ]
+
+    def _fast_units(self, frame: pl.DataFrame, plan: _Plan) -> tuple[pl.Expr, pl.Expr]:
+        """Unit key and factor for each row's unit text ('' -> the analyte's default)."""
+        model = self.catalog.analytes[plan.analyte]  # type: ignore[index]
+        if not plan.dynamic:
+            key = plan.source.unit or model.default_unit
+            return pl.lit(key, pl.String), pl.lit(model.units[key].factor, pl.Float64)
+        keys: dict[str, str | None] = {}
+        texts = frame.get_column(plan.temp("unit_in")).unique().to_list()
+        if any(starts_risky(t) for t in texts):
+            self.risky.add(str(plan.source.unit_column))
+        for text in texts:
+            keys[text] = _resolve(self.catalog, plan.analyte, text) if text else model.default_unit
+        factors = {t: model.units[k].factor if k else None for t, k in keys.items()}
+        unit_in = pl.col(plan.temp("unit_in"))
+        key_expr = unit_in.replace_strict(keys, default=None, return_dtype=pl.String)
+        return key_expr, unit_in.replace_strict(factors, default=None, return_dtype=pl.Float64)
+
+    def _slow(self, frame: pl.DataFrame, plan: _Plan) -> pl.DataFrame | None:
+        """Parsed results for every distinct (text, unit, source) the fast path left."""
+        column = plan.source.column
+        wanted = frame.filter(~pl.col(plan.temp("fast")) & pl.col(column).is_not_null())
+        if wanted.height == 0:
+            return None
+        keys = wanted.select(pl.col(column).alias(plan.temp("text")), *plan.keys()[1:]).unique()
+        if any(starts_risky(t) for t in keys.get_column(plan.temp("text")).to_list()):
+            self.risky.add(column)
+        fixed = (plan.source.unit or "", plan.source.unit_source)
+        rows = [
+            (*key, *self._parse_one(plan.analyte, *(key if plan.dynamic else (*key, *fixed))))
+            for key in keys.iter_rows()
+        ]
+        return pl.DataFrame(rows, schema=plan.slow_schema(), orient="row")
+
+    def _parse_one(self, analyte: str, text: str, unit: str, source: str) -> Parsed:
+        key = (analyte, text, unit, source)
+        if key not in self.cache:
+            if len(self.cache) >= CACHE_LIMIT:
+                self.cache.clear()
+            self.cache[key] = parse_cell(self.catalog, analyte, text, unit, source, self.decimal)
+        return self.cache[key]
+
+
+@dataclass(frozen=True)
+class _Picker:
+    """The fast value where the fast path applied, else the slow path's column (cast alike)."""
+
+    fast: pl.Expr
+    slow_prefix: str | None
+
+    def __call__(
+        self, value: pl.Expr | None, name: str, dtype: pl.DataType | None = None
+    ) -> pl.Expr:
+        fast_value = pl.lit(None, dtype) if value is None else value
+        if dtype is not None and value is not None:
+            fast_value = fast_value.cast(dtype)
+        picked = pl.when(self.fast).then(fast_value)
+        if self.slow_prefix is None:
+            return picked if dtype is None else picked.otherwise(pl.lit(None, dtype))
+        slow = pl.col(f"{self.slow_prefix}{name}")
+        return picked.otherwise(slow if dtype is None else slow.cast(dtype))
+
+
+def parse_cell(
+    catalog: Catalog, analyte: str, text: str, unit: str, source: str, decimal: Decimal | None
+) -> Parsed:
+    """One cell as values.py reads it: (number, unit, comparator, canonical, source, error)."""
+    if not text.strip():
+        return _MISSING
+    try:
+        m = parse_measurement(
+            catalog,
+            analyte,
+            text,
+            unit=unit or None,
+            unit_source=source,  # type: ignore[arg-type]
+            decimal=decimal,
+        )
+    except InputError as exc:
+        return (None, None, None, None, None, str(exc))
+    return (m.value, m.unit, m.comparator, m.canonical_value, m.unit_source, None)
+
+
+def _unit_inputs(plan: _Plan) -> tuple[pl.Expr, pl.Expr]:
+    """The unit text that applies when a cell names none, and where it came from."""
+    source = plan.source
+    fixed, fixed_source = pl.lit(source.unit or ""), pl.lit(source.unit_source)
+    cell = pl.col(str(source.unit_column)).str.strip_chars()
+    given = cell.is_not_null() & (cell != "")
+    return (
+        pl.when(given).then(cell).otherwise(fixed).alias(plan.temp("unit_in")),
+        pl.when(given).then(pl.lit("column")).otherwise(fixed_source).alias(plan.temp("source_in")),
+    )
+
+
+def _resolve(catalog: Catalog, analyte: str, text: str) -> str | None:
+    try:
+        return resolve_unit(catalog, analyte, text)
+    except InputError:
+        return None
+
+
+def _plain_number(text: pl.Expr, decimal: Decimal | None) -> pl.Expr:
+    if decimal == ",":
+        text = text.str.replace(",", ".", literal=True)
+    return text.cast(pl.Float64, strict=False)
+
+
+def _fast_source(plan: _Plan) -> pl.Expr:
+    """Where a plain number's unit came from: the unit column, header, option, or default."""
+    source = plan.source
+    if not plan.dynamic:
+        return pl.lit(source.unit_source if source.unit else "default")
+    unit_in, source_in = pl.col(plan.temp("unit_in")), pl.col(plan.temp("source_in"))
+    return pl.when(unit_in == "").then(pl.lit("default")).otherwise(source_in)

@@ -1,0 +1,156 @@
+"""Read a plain UTF-8 delimited file as a Table of String chunks, in byte ranges.
+
+polars parses each byte range in parallel; cutting only at a newline outside quotes keeps
+quoted newlines whole, and holding one range at a time keeps memory flat whatever the file
+size. A range polars refuses (a stray quote inside an unquoted field, say) and everything
+after it is read by Python's csv module instead, which accepts what spreadsheets write.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+from b12cli.batch.csv_fallback import python_chunks, split_header
+from b12cli.batch.table import Table
+from b12cli.errors import UsageError
+
+MIN_BLOCK = 1 << 20
+MAX_BLOCK = 32 << 20
+# A record longer than this with no even-quoted newline means the quotes are not CSV quoting.
+MAX_PENDING = 128 << 20
+_BLANK_LINES = re.compile(rb"(?:^|\n)(?:\r?\n)+")
+_BOM = b"\xef\xbb\xbf"
+
+
+class _RefusedError(Exception):
+    """polars could not split or parse the bytes from `start` on."""
+
+    def __init__(self, start: int) -> None:
+        super().__init__(start)
+        self.start = start
+
+
+def read_delimited(path: str, delimiter: str, chunk_rows: int) -> Table:
+    """A plain UTF-8 delimited file (BOM allowed) as a Table of all-String chunks."""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(MIN_BLOCK)
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    start = len(_BOM) if head.startswith(_BOM) else 0
+    header, offset = split_header(head[start:], delimiter)
+    if header is None:
+        raise UsageError(f"{path}: empty file: no header row")
+    columns = unique_names(header)
+    block = _block_size(head[start + offset :], chunk_rows)
+    chunks = _chunks(path, start + offset, delimiter, columns, block, chunk_rows)
+    return Table(columns=columns, chunks=chunks)
+
+
+def unique_names(header: list[str]) -> list[str]:
+    """Header cells as column names: blanks named by position, repeats numbered (`B12_2`)."""
+    names: list[str] = []
+    for position, cell in enumerate(header, start=1):
+        name = cell.strip() or f"column_{position}"
+        base, n = name, 1
+        while name in names:
+            n += 1
+            name = f"{base}_{n}"
+        names.append(name)
+    return names
+
+
+def _block_size(sample: bytes, chunk_rows: int) -> int:
+    lines = max(sample.count(b"\n"), 1)
+    per_row = max(len(sample) // lines, 8)
+    return max(MIN_BLOCK, min(MAX_BLOCK, per_row * chunk_rows))
+
+
+def _chunks(
+    path: str, offset: int, delimiter: str, columns: list[str], block: int, chunk_rows: int
+) -> Iterator[pl.DataFrame]:
+    try:
+        with Path(path).open("rb") as handle:
+            handle.seek(offset)
+            for start, data in record_ranges(handle, offset, block):
+                frame = _parse(data, delimiter, columns)
+                if frame is None:
+                    raise _RefusedError(start)
+                if frame.height:
+                    yield frame
+    except _RefusedError as refused:
+        yield from python_chunks(path, refused.start, delimiter, columns, chunk_rows)
+
+
+def record_ranges(handle: BinaryIO, offset: int, block: int) -> Iterator[tuple[int, bytes]]:
+    """(start offset, bytes) pieces of the file, each ending at a record boundary."""
+    pending, position = b"", offset
+    while True:
+        more = handle.read(block)
+        data = pending + more if pending else more
+        if not more:
+            if data:
+                yield position, data
+            return
+        cut = record_end(data)
+        if cut == 0:
+            if len(data) > MAX_PENDING:
+                raise _RefusedError(position)
+            pending = data
+            continue
+        yield position, data[:cut]
+        position += cut
+        pending = data[cut:]
+
+
+def record_end(data: bytes) -> int:
+    """Offset just past the last newline outside quotes (0 when there is none)."""
+    end = data.rfind(b"\n")
+    if b'"' not in data:
+        return end + 1
+    quotes = data.count(b'"', 0, end)
+    while end >= 0:
+        if quotes % 2 == 0:
+            return end + 1
+        before = data.rfind(b"\n", 0, end)
+        quotes -= data.count(b'"', max(before, 0), end)
+        end = before
+    return 0
+
+
+def drop_blank_lines(data: bytes) -> bytes:
+    """Remove empty lines outside quotes: they are not records (polars would make null rows)."""
+    crlf = b"\r" in data  # one fast byte search; most files have no CR at all
+    if b"\n\n" not in data and not (crlf and b"\n\r\n" in data) and data[:1] not in (b"\n", b"\r"):
+        return data
+    pieces, last, counted, quotes = [], 0, 0, 0
+    for match in _BLANK_LINES.finditer(data):
+        quotes += data.count(b'"', counted, match.start())
+        counted = match.start()
+        if quotes % 2 == 0:
+            pieces.append(data[last : match.start()])
+            pieces.append(b"\n" if match.start() else b"")
+            last = match.end()
+    pieces.append(data[last:])
+    return b"".join(pieces)
+
+
+def _parse(data: bytes, delimiter: str, columns: list[str]) -> pl.DataFrame | None:
+    try:
+        return pl.read_csv(
+            drop_blank_lines(data),
+            has_header=False,
+            new_columns=columns,
+            schema=dict.fromkeys(columns, pl.String),
+            separator=delimiter,
+            truncate_ragged_lines=True,
+            encoding="utf8-lossy",
+            raise_if_empty=False,
+        )
+    except pl.exceptions.PolarsError:
+        return None

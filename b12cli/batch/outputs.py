@@ -1,0 +1,166 @@
+"""The output table: the input columns, then category, rules, caveats, errors and per-analyte
+value, unit and band, with names that never overwrite an input column.
+
+Rule-derived texts are looked up by index (`gather`) rather than built per row, and a text
+cell that a spreadsheet would run as a formula is escaped (CSV only).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import polars as pl
+
+from b12cli.batch import names
+from b12cli.batch.bandmasks import mask_labels
+from b12cli.batch.compile import CompiledRuleset
+from b12cli.batch.escaping import escape_expr, escape_text, risky_columns
+from b12cli.batch.pipeline import Plan
+
+CLASH_SUFFIX = "_b12cli"
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name_b12cli` (then `_b12cli_2`...) when an input column already has it."""
+    candidate, n = name, 1
+    while candidate in taken:
+        candidate = f"{name}{CLASH_SUFFIX}" + (f"_{n}" if n > 1 else "")
+        n += 1
+    taken.add(candidate)
+    return candidate
+
+
+@dataclass(frozen=True)
+class _Out:
+    name: str
+    kind: str  # what to compute: "category", "rule", "caveats", ..., "value", "unit", "band"
+    ruleset: int | None = None
+    analyte: str | None = None
+
+
+class OutputLayout:
+    """Names and expressions of the output columns, fixed once for the whole run."""
+
+    def __init__(self, inputs: list[str], plan: Plan, compiled: list[CompiledRuleset]) -> None:
+        self.inputs, self.plan, self.compiled = inputs, plan, compiled
+        taken = set(inputs)
+        several = len(compiled) > 1
+        appended: list[tuple[str, str, int | None, str | None]] = []
+        for c in compiled:
+            suffix = f"_{c.ruleset.id}" if several else ""
+            kinds = ["category", "rules_fired", "caveats"]
+            kinds += ["label", "summary", "next_steps"] if plan.explain else []
+            appended += [(f"{k}{suffix}", k, c.index, None) for k in kinds]
+        appended.append(("error", "error", None, None))
+        for analyte in plan.catalog.analytes:
+            if analyte in plan.columns.analytes:
+                appended += [(f"{analyte}_{k}", k, None, analyte) for k in ("value", "unit")]
+                appended += [
+                    (
+                        f"{analyte}_band" + (f"_{c.ruleset.id}" if several else ""),
+                        "band",
+                        c.index,
+                        analyte,
+                    )
+                    for c in compiled
+                    if analyte in c.banded
+                ]
+        self.appended = [_Out(unique_name(n, taken), k, r, a) for n, k, r, a in appended]
+
+    @property
+    def names(self) -> list[str]:
+        """Every output column name, in order."""
+        return [*self.inputs, *(o.name for o in self.appended)]
+
+    def select(
+        self,
+        frame: pl.DataFrame,
+        *,
+        escape: bool,
+        text_values: bool,
+        checked: frozenset[str] = frozenset(),
+    ) -> pl.DataFrame:
+        """The output columns of one interpreted chunk.
+
+        `escape`: formula-escape text cells (CSV), except in `checked` columns already known
+        to hold no such cell; `text_values`: always give values as text (otherwise a chunk
+        without censored values keeps them numeric, which CSV writes the same way).
+        """
+        risky: set[str] = set()
+        if escape:
+            unchecked = [c for c in [*self.inputs, names.ROW_ERRORS] if c not in checked]
+            risky = risky_columns(frame, unchecked)
+        inputs = [escape_expr(pl.col(c)).alias(c) if c in risky else pl.col(c) for c in self.inputs]
+        out = [self._expr(frame, o, escape, text_values).alias(o.name) for o in self.appended]
+        if names.ROW_ERRORS in risky:
+            out = [
+                escape_expr(e).alias(o.name) if o.kind == "error" else e
+                for e, o in zip(out, self.appended, strict=True)
+            ]
+        selected = frame.select(*inputs, *out)
+        return selected.rename(escape_text) if escape else selected
+
+    def _expr(self, frame: pl.DataFrame, out: _Out, escape: bool, text_values: bool) -> pl.Expr:
+        if out.kind == "error":
+            return pl.col(names.ROW_ERRORS)
+        if out.analyte is not None and out.kind in ("value", "unit"):
+            return self._measured(frame, out.analyte, out.kind, text_values)
+        compiled = self.compiled[out.ruleset or 0]
+        if out.kind == "band":
+            return _band(compiled, str(out.analyte), escape)
+        if out.kind in ("caveats", "next_steps"):
+            return _by_mask(frame, compiled, out.kind, escape)
+        attribute = {"category": "category", "rules_fired": "id"}.get(out.kind, out.kind)
+        texts = [str(getattr(rule, attribute)) for rule in compiled.rules]
+        return _lookup(texts, pl.col(compiled.rule_column), escape)
+
+    def _measured(self, frame: pl.DataFrame, analyte: str, kind: str, text: bool) -> pl.Expr:
+        value = pl.col(names.value(analyte))
+        model = self.plan.catalog.analytes[analyte]  # type: ignore[index]
+        if kind == "unit":
+            unit = model.canonical_unit
+            return pl.when(value.is_not_null()).then(pl.lit(unit, pl.Enum([unit])))
+        rounded = value.round(model.decimals + 2)
+        comparator = names.comparator(analyte)
+        if not text and frame.get_column(comparator).null_count() == frame.height:
+            return rounded
+        prefix = pl.col(comparator).cast(pl.String).fill_null("")
+        return pl.concat_str([prefix, rounded.cast(pl.String)])
+
+
+def _lookup(texts: list[str], index: pl.Expr, escape: bool) -> pl.Expr:
+    shown = [escape_text(t) if escape else t for t in texts]
+    return pl.lit(pl.Series(shown, dtype=pl.Enum(list(dict.fromkeys(shown))))).gather(index)
+
+
+def _band(compiled: CompiledRuleset, analyte: str, escape: bool) -> pl.Expr:
+    labels = mask_labels(compiled.ruleset.bands[analyte])  # type: ignore[index]
+    return _lookup(
+        [labels[m] for m in range(len(labels))], pl.col(names.mask(compiled.index, analyte)), escape
+    )
+
+
+def _by_mask(frame: pl.DataFrame, compiled: CompiledRuleset, kind: str, escape: bool) -> pl.Expr:
+    """Caveat ids ('a;b') or next-step texts ('x | y') for each distinct mask in the chunk."""
+    if kind == "caveats":
+        key = pl.col(compiled.caveat_column)
+        ids = [c.id for c in compiled.ruleset.caveats]
+        text = {
+            m: ";".join(i for k, i in enumerate(ids) if m >> k & 1) for m in _distinct(frame, key)
+        }
+    else:
+        key = pl.col(compiled.rule_column).cast(pl.Int64) * (1 << 32) + pl.col(compiled.step_column)
+        text = {m: _steps_text(compiled, m) for m in _distinct(frame, key)}
+    shown = {m: escape_text(t) if escape else t for m, t in text.items() if t}
+    categories = list(dict.fromkeys(shown.values()))
+    return key.replace_strict(shown, default=None, return_dtype=pl.Enum(categories))
+
+
+def _steps_text(compiled: CompiledRuleset, key: int) -> str:
+    rule, mask = compiled.rules[key >> 32], key & 0xFFFFFFFF
+    steps = [compiled.ruleset.steps[s].text for k, s in enumerate(rule.next_steps) if mask >> k & 1]
+    return " | ".join(steps)
+
+
+def _distinct(frame: pl.DataFrame, key: pl.Expr) -> list[int]:
+    return [m for m in frame.select(key.unique()).to_series().to_list() if m is not None]

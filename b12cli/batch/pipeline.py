@@ -1,0 +1,97 @@
+"""Chunks in, interpreted chunks out: cells parsed, context read, every ruleset applied.
+
+One chunk is held at a time, so memory stays flat whatever the number of rows; each chunk
+keeps its rows in input order and gains the working columns named in `names`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import polars as pl
+
+from b12cli.batch import names
+from b12cli.batch.cells import CellParser
+from b12cli.batch.compile import CompiledRuleset, Scope
+from b12cli.batch.context_cells import parse_context
+from b12cli.batch.headers import ColumnMap
+from b12cli.batch.table import Table
+from b12cli.model import Catalog
+from b12cli.rulesets import LoadedRuleset
+from b12cli.values import Decimal
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the engine needs besides the rows."""
+
+    catalog: Catalog
+    columns: ColumnMap
+    rulesets: list[LoadedRuleset]
+    explain: bool = False
+    decimal: Decimal | None = None
+    error_column: str | None = None  # a reader's own per-row errors
+
+
+class Engine:
+    """Interprets a table chunk by chunk with every ruleset of the plan."""
+
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        self.scope = Scope(
+            analytes=frozenset(plan.columns.analytes), context=frozenset(plan.columns.context)
+        )
+        self.compiled = [
+            CompiledRuleset(loaded.ruleset, i, self.scope) for i, loaded in enumerate(plan.rulesets)
+        ]
+        self.cells = CellParser(plan.catalog, plan.decimal)
+
+    def checked(self) -> frozenset[str]:
+        """Input columns known to hold no cell that starts like a spreadsheet formula."""
+        columns = self.plan.columns
+        parsed = {s.column for s in columns.analytes.values()}
+        parsed |= {s.unit_column for s in columns.analytes.values() if s.unit_column}
+        parsed |= set(columns.context.values())
+        return frozenset(parsed - self.cells.risky)
+
+    def run(self, table: Table) -> Iterator[pl.DataFrame]:
+        """Each chunk of the table, interpreted, with a 1-based `names.ROW` number."""
+        first = 1
+        for chunk in table.chunks:
+            yield self.process(chunk, first)
+            first += chunk.height
+
+    def process(self, chunk: pl.DataFrame, first_row: int = 1) -> pl.DataFrame:
+        """One chunk, interpreted (rows keep their order)."""
+        rows = pl.int_range(first_row, first_row + chunk.height, dtype=pl.Int64)
+        frame = chunk.with_columns(rows.alias(names.ROW))
+        frame = self.cells.parse(frame, self.plan.columns.analytes)
+        frame = parse_context(frame, self.plan.columns.context, self.plan.catalog, self.cells.risky)
+        frame = frame.with_columns(self._row_errors(frame).alias(names.ROW_ERRORS))
+        censored = frozenset(
+            a
+            for a in self.plan.columns.analytes
+            if frame.get_column(names.comparator(a)).null_count() < frame.height
+        )
+        for compiled in self.compiled:
+            frame = compiled.apply(frame, censored, self.plan.explain)
+        return frame
+
+    def _row_errors(self, frame: pl.DataFrame) -> pl.Expr:
+        """'column: message; ...' for every cell of the row that could not be used (else null)."""
+        fields = [
+            *((a, s.column) for a, s in self.plan.columns.analytes.items()),
+            *self.plan.columns.context.items(),
+        ]
+        found = [
+            (f, c)
+            for f, c in fields
+            if frame.get_column(names.error(f)).null_count() < frame.height
+        ]
+        parts = [pl.col(self.plan.error_column)] if self.plan.error_column else []
+        parts += [pl.lit(f"{column}: ") + pl.col(names.error(f)) for f, column in found]
+        if not parts:
+            return pl.lit(None, pl.String)
+        joined = pl.concat_str(parts, separator="; ", ignore_nulls=True)
+        return pl.when(joined != "").then(joined)

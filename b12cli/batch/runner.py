@@ -1,0 +1,142 @@
+"""One batch run: read the table, map its columns, interpret every chunk, write, count."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import polars as pl
+
+from b12cli.batch.column_map import find_column, map_columns
+from b12cli.batch.headers import ColumnMap, find_id_column, reader_sources
+from b12cli.batch.outputs import OutputLayout
+from b12cli.batch.pipeline import Engine, Plan
+from b12cli.batch.records import RecordBuilder
+from b12cli.batch.stats import BatchStats, histograms_for, update
+from b12cli.batch.table import InputSpec, Table
+from b12cli.batch.threads import Consumer, prefetch
+from b12cli.batch.writers import CsvWriter, JsonWriter, ParquetWriter, output_file
+from b12cli.errors import UsageError
+from b12cli.model import Catalog
+from b12cli.rulesets import load_catalog, load_ruleset
+
+
+@dataclass(frozen=True)
+class BatchRequest:
+    """What `b12cli batch` was asked to do (built by the CLI from its options)."""
+
+    spec: InputSpec
+    output: str | None = None
+    fmt: str = "csv"
+    rules: list[str] = field(default_factory=lambda: ["nice-ng239"])
+    columns: dict[str, str] = field(default_factory=dict)  # --column ANALYTE=HEADER
+    units: dict[str, str] = field(default_factory=dict)  # --unit ANALYTE=UNIT
+    explain: bool = False
+    escape: bool = True
+    histograms: bool = False
+
+
+Progress = Callable[[int], None]
+
+
+def open_input(spec: InputSpec) -> Table:
+    """The input as a Table (the readers module once it exists, else plain delimited files)."""
+    try:
+        from b12cli.batch.readers import open_table  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        from b12cli.batch.csv_chunks import read_delimited
+
+        return read_delimited(spec.path, spec.delimiter or ",", spec.chunk_rows)
+    table: Table = open_table(spec)
+    return table
+
+
+def column_map(table: Table, catalog: Catalog, request: BatchRequest) -> ColumnMap:
+    """Analyte and context columns: as the reader knows them (long layout), else from headers."""
+    if table.analytes is not None:
+        sources = reader_sources(table.analytes, request.units, catalog)
+        return ColumnMap(analytes=sources, context=dict(table.context))
+    found = map_columns(table.columns, catalog, request.columns, request.units)
+    if not found.analytes:
+        shown = ", ".join(repr(c) for c in table.columns[:12])
+        raise UsageError(
+            f"{request.spec.path}: no result column recognised among {shown}; "
+            "name one with --column ANALYTE=HEADER (e.g. --column b12=LBXB12)"
+        )
+    return found
+
+
+def id_columns(table: Table, request: BatchRequest) -> list[str]:
+    """Columns identifying each output row (for JSON `id`): --id, the reader's, or a guess."""
+    if request.spec.id:
+        return [find_column(table.columns, c, "id") for c in request.spec.id]
+    if table.id_columns:
+        return list(table.id_columns)
+    guess = find_id_column(table.columns)
+    return [guess] if guess else []
+
+
+def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchStats:
+    """Run the whole batch; the output is complete (and renamed into place) on return."""
+    catalog = load_catalog()
+    loaded = [load_ruleset(ref) for ref in request.rules]
+    table = open_input(request.spec)
+    decimal = table.decimal or request.spec.decimal
+    plan = Plan(
+        catalog=catalog,
+        columns=column_map(table, catalog, request),
+        rulesets=loaded,
+        explain=request.explain,
+        decimal=decimal,  # type: ignore[arg-type]
+        error_column=table.error_column,
+    )
+    engine = Engine(plan)
+    stats = BatchStats(rulesets=[r.ruleset.id for r in loaded])
+    if request.histograms and engine.compiled:
+        stats.histograms = histograms_for(engine.compiled[0], catalog)
+    with output_file(request.output) as handle:
+        _write(request, table, engine, handle, stats, progress)
+    stats.skipped_rows, stats.input_rows = table.skipped_rows, table.input_rows
+    return stats
+
+
+def _write(
+    request: BatchRequest,
+    table: Table,
+    engine: Engine,
+    handle: BinaryIO,
+    stats: BatchStats,
+    progress: Progress | None,
+) -> None:
+    """Interpret each chunk on this thread while others read ahead and write behind."""
+    chunks = Table(columns=table.columns, chunks=prefetch(table.chunks))
+    if request.fmt in ("jsonl", "json"):
+        builder = RecordBuilder(engine.plan, id_columns(table, request))
+        json_out = JsonWriter(handle, array=request.fmt == "json")
+        for frame in engine.run(chunks):
+            update(stats, frame, engine.compiled, engine.plan.catalog)
+            for line in builder.lines(frame):
+                json_out.write_line(line)
+            if progress:
+                progress(stats.rows)
+        json_out.close()
+        return
+    inputs = [c for c in table.columns if c != table.error_column]
+    layout = OutputLayout(inputs, engine.plan, engine.compiled)
+    parquet = request.fmt == "parquet"
+    writer = (ParquetWriter if parquet else CsvWriter)(handle, layout.names)
+    escape = request.escape and not parquet
+
+    def write(frame: pl.DataFrame) -> None:
+        checked = engine.checked()
+        writer.write(layout.select(frame, escape=escape, text_values=parquet, checked=checked))
+
+    behind = Consumer(write)
+    for frame in engine.run(chunks):
+        update(stats, frame, engine.compiled, engine.plan.catalog)
+        behind.put(frame)
+        if progress:
+            progress(stats.rows)
+    behind.close()
+    writer.close()

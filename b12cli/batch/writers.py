@@ -1,0 +1,128 @@
+"""Output files: CSV, JSON Lines, JSON and Parquet, written atomically.
+
+With `-o`, everything goes to a temporary file in the same directory that is renamed over
+the target only when the run finishes, so an interrupted run never leaves a partial file
+under the final name. Without `-o`, data goes to standard output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+import polars as pl
+
+from b12cli.errors import UsageError
+
+FORMATS = ("csv", "jsonl", "json", "parquet")
+_EXTENSIONS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json"}
+_EXTENSIONS |= {".parquet": "parquet", ".pq": "parquet", ".tsv": "csv", ".txt": "csv"}
+
+
+def format_for(output: str | None, given: str | None) -> str:
+    """The output format: as given, else from `-o`'s extension, else csv."""
+    if given is not None:
+        if given not in FORMATS:
+            raise UsageError(f"--format must be one of {', '.join(FORMATS)}, not {given!r}")
+        return given
+    name = (output or "").lower()
+    return next((f for ext, f in _EXTENSIONS.items() if name.endswith(ext)), "csv")
+
+
+@contextlib.contextmanager
+def output_file(path: str | None) -> Iterator[BinaryIO]:
+    """A binary handle for the output: stdout, or a temporary file renamed on success."""
+    if path is None or path == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise UsageError(f"-o {path}: is a directory")
+    directory = target.parent
+    if not directory.is_dir():
+        raise UsageError(f"-o {path}: directory {str(directory)!r} does not exist")
+    try:
+        descriptor, temp = tempfile.mkstemp(
+            dir=directory, prefix=f".{target.name}.", suffix=".part"
+        )
+    except OSError as exc:
+        raise UsageError(f"-o {path}: cannot write there ({exc.strerror})") from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            yield handle
+        Path(temp).replace(target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+class CsvWriter:
+    """Writes chunks as CSV: the header once, then rows."""
+
+    def __init__(self, handle: BinaryIO, columns: list[str]) -> None:
+        self.handle, self.columns, self.started = handle, columns, False
+
+    def write(self, frame: pl.DataFrame) -> None:
+        """Append one chunk."""
+        frame.write_csv(self.handle, include_header=not self.started)
+        self.started = True
+
+    def close(self) -> None:
+        """Write the header alone if no row came."""
+        if not self.started:
+            pl.DataFrame(schema=dict.fromkeys(self.columns, pl.String)).write_csv(self.handle)
+
+
+class ParquetWriter:
+    """Writes each chunk to a part file, then streams the parts into one Parquet file."""
+
+    def __init__(self, handle: BinaryIO, columns: list[str]) -> None:
+        self.handle, self.columns = handle, columns
+        self.folder = Path(tempfile.mkdtemp(prefix="b12cli-parquet-"))
+        self.parts: list[Path] = []
+
+    def write(self, frame: pl.DataFrame) -> None:
+        """Keep one chunk as a part (every column as text, so the parts share a schema)."""
+        part = self.folder / f"{len(self.parts):06d}.parquet"
+        frame.select(pl.all().cast(pl.String)).write_parquet(part)
+        self.parts.append(part)
+
+    def close(self) -> None:
+        """Join the parts into the output without holding them all in memory."""
+        try:
+            if not self.parts:
+                self.write(pl.DataFrame(schema=dict.fromkeys(self.columns, pl.String)))
+            joined = self.folder / "joined.parquet"
+            pl.scan_parquet(self.parts).sink_parquet(joined)
+            with joined.open("rb") as source:
+                shutil.copyfileobj(source, self.handle, 1 << 20)
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class JsonWriter:
+    """Writes JSON objects one per line (JSON Lines) or as one JSON array."""
+
+    def __init__(self, handle: BinaryIO, array: bool) -> None:
+        self.handle, self.array, self.count = handle, array, 0
+
+    def write_line(self, line: str) -> None:
+        """Append one serialised object."""
+        if self.array:
+            self.handle.write(b"[\n" if self.count == 0 else b",\n")
+        self.handle.write(line.encode("utf-8"))
+        if not self.array:
+            self.handle.write(b"\n")
+        self.count += 1
+
+    def close(self) -> None:
+        """Close the array (an empty one if nothing was written)."""
+        if self.array:
+            self.handle.write(b"[]\n" if self.count == 0 else b"\n]\n")
