@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import functools
 import os
 import re
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from types import FrameType
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -32,30 +36,49 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
     @functools.wraps(command)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
-            return command(*args, **kwargs)
+            with _sigterm_as_interrupt():
+                return command(*args, **kwargs)
         except typer.Exit:
             raise
-        except B12Error as exc:
-            raise fail(str(exc), exc.exit_code) from None
-        except KeyboardInterrupt:
-            raise fail("interrupted", ExitCode.INTERRUPTED) from None
-        except BrokenPipeError:
-            _quiet_stdout()
-            raise typer.Exit(int(ExitCode.OK)) from None
-        except OSError as exc:  # a full disk, a vanished file system: the machine, not a bug
-            _quiet_stdout()
-            if (exc.errno or _rust_errno(str(exc))) == errno.EPIPE:  # polars' closed pipe
-                raise typer.Exit(int(ExitCode.OK)) from None
-            raise fail(_os_problem(exc), ExitCode.USAGE_ERROR) from None
-        except Exception as exc:
-            if os.environ.get(DEBUG_ENV):
-                traceback.print_exception(exc, file=sys.stderr)
-            hint = f"internal error ({type(exc).__name__}); please report it"
-            raise fail(
-                f"{hint}; set {DEBUG_ENV}=1 for a traceback", ExitCode.INTERNAL_ERROR
-            ) from None
+        except (Exception, KeyboardInterrupt) as exc:
+            raise _exit_for(exc) from None
 
     return wrapper
+
+
+def _exit_for(exc: BaseException) -> typer.Exit:
+    """The one line on stderr and the exit code for a failed command."""
+    if isinstance(exc, B12Error):
+        return fail(str(exc), exc.exit_code)
+    if isinstance(exc, KeyboardInterrupt):
+        return fail("interrupted", ExitCode.INTERRUPTED)
+    if isinstance(exc, OSError):  # a full disk, a closed pipe: the machine, not a bug
+        _quiet_stdout()
+        if isinstance(exc, BrokenPipeError) or _errno(exc) == errno.EPIPE:
+            return typer.Exit(int(ExitCode.OK))  # `| head` ends quietly
+        return fail(_os_problem(exc), ExitCode.USAGE_ERROR)
+    if os.environ.get(DEBUG_ENV):
+        traceback.print_exception(exc, file=sys.stderr)
+    hint = f"internal error ({type(exc).__name__}); please report it"
+    return fail(f"{hint}; set {DEBUG_ENV}=1 for a traceback", ExitCode.INTERNAL_ERROR)
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM unwinds like Ctrl-C, so temporary output files are removed on the way out."""
+    main = threading.current_thread() is threading.main_thread()
+    if not main or signal.getsignal(signal.SIGTERM) != signal.SIG_DFL:
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
 
 
 def _os_problem(exc: OSError) -> str:
@@ -65,14 +88,14 @@ def _os_problem(exc: OSError) -> str:
     reason = exc.strerror or text
     if exc.filename:
         return f"{exc.filename}: {reason}"
-    code = exc.errno or _rust_errno(str(exc))
-    writing = code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
+    writing = _errno(exc) in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS)
     return f"cannot write output: {reason}" if writing else f"input/output error: {reason}"
 
 
-def _rust_errno(text: str) -> int | None:
-    found = re.search(r"\(os error (\d+)\)", text)
-    return int(found.group(1)) if found else None
+def _errno(exc: OSError) -> int | None:
+    """The errno, also from polars' text-only errors ('Broken pipe (os error 32)')."""
+    found = re.search(r"\(os error (\d+)\)", str(exc))
+    return exc.errno or (int(found.group(1)) if found else None)
 
 
 def _quiet_stdout() -> None:
