@@ -1,0 +1,157 @@
+"""Broken and hostile lab files: refused with one clear line, or every row out, good ones intact."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+from badcorpus import BAD, ENV, expect_one_line_error, manifest, run_cli
+from typer.testing import CliRunner, Result
+
+from b12cli.cli import app
+
+CASES = manifest("lab")
+runner = CliRunner()
+
+
+def batch(*args: str, stdin: bytes | None = None) -> Result:
+    """`b12cli batch ARGS...` in-process."""
+    return runner.invoke(app, ["batch", *args], input=stdin, env=ENV)
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    """The output CSV as dicts (the file must exist and have a header)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def check_rows(rows: list[dict[str, str]], case: dict[str, Any]) -> None:
+    """Row count, which rows carry errors (naming their column), and chosen cells."""
+    assert len(rows) == case["rows"]
+    with_error = [i for i, row in enumerate(rows) if row["error"]]
+    assert with_error == case.get("error_rows", []), [r["error"] for r in rows]
+    for i, row in enumerate(rows):
+        if i not in with_error:
+            assert row["category"], f"row {i} has neither a category nor an error"
+    for i, column, text in case.get("cells", []):
+        assert rows[i][column] == text, (i, column)
+
+
+def check_refused(result: Result, case: dict[str, Any], path: str, out: Path) -> None:
+    """Exit 2, one line naming the file, nothing on stdout and no output file."""
+    assert result.stdout == ""
+    expect_one_line_error(result.stderr, case["message"], path)
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[Path(c["file"]).stem for c in CASES])
+def test_bad_lab_file(case: dict[str, Any], tmp_path: Path) -> None:
+    path, out = str(BAD / case["file"]), tmp_path / "out.csv"
+    result = batch(path, "-o", str(out), "--quiet", *case.get("args", []))
+    assert result.exit_code == case["exit"], result.stderr
+    if case["exit"] == 2:
+        check_refused(result, case, path, out)
+        return
+    assert result.stderr == ""
+    check_rows(read_csv(out), case)
+
+
+def test_every_lab_file_has_a_case() -> None:
+    listed = {Path(c["file"]).name for c in CASES}
+    assert {p.name for p in (BAD / "lab").iterdir()} == listed
+
+
+def test_row_errors_in_jsonl_name_the_row_and_the_column() -> None:
+    result = batch(str(BAD / "lab/special-values.csv"), "--format", "jsonl", "--quiet")
+    assert result.exit_code == 1
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["row"] for r in records] == list(range(1, 11))
+    bad = [r for r in records if r["errors"]]
+    assert [r["id"] for r in bad] == ["S002", "S003", "S004", "S005", "S006"]
+    assert all(e["column"] == "B12 (ng/L)" for r in bad for e in r["errors"])
+
+
+def write_nul_cell(path: Path) -> None:
+    path.write_bytes(b"sample_id,B12 (ng/L)\nS001,15\x000\nS002,300\nS003,420\n")
+
+
+def write_random_binary(path: Path) -> None:
+    path.write_bytes(random.Random(5).randbytes(4096))  # noqa: S311 - test data, not a key
+
+
+GENERATED = {
+    "nul-byte-in-cell": (write_nul_cell, {"exit": 1, "rows": 3, "error_rows": [0]}),
+    "random-binary": (write_random_binary, {"exit": 2, "message": "{file}: binary data"}),
+    "directory": (Path.mkdir, {"exit": 2, "message": "{file}: is a directory"}),
+    "missing": (lambda p: None, {"exit": 2, "message": "{file}: no such file"}),
+}
+
+
+@pytest.mark.parametrize("name", GENERATED)
+def test_generated_bad_input(name: str, tmp_path: Path) -> None:
+    make, case = GENERATED[name]
+    path, out = tmp_path / "input.csv", tmp_path / "out.csv"
+    make(path)
+    result = batch(str(path), "-o", str(out), "--quiet")
+    assert result.exit_code == case["exit"], result.stderr
+    if case["exit"] == 2:
+        check_refused(result, case, str(path), out)
+    else:
+        check_rows(read_csv(out), case)
+
+
+def test_a_2_mb_cell_is_kept_whole_in_bounded_time_and_memory(tmp_path: Path) -> None:
+    big = "x" * 2_000_000
+    source = tmp_path / "wide-cell.csv"
+    source.write_text(f'id,B12 (ng/L),note\n1,150,{big}\n2,300,ok\n3,420,"{big}"\n')
+    run = run_cli(["batch", str(source), "-o", "out.csv", "--quiet"], tmp_path, timeout=60)
+    assert run.code == 0, run.stderr
+    rows = read_csv(tmp_path / "out.csv")
+    assert [len(r["note"]) for r in rows] == [2_000_000, 2, 2_000_000]
+    assert [r["b12_band"] for r in rows] == ["low", "indeterminate", "normal"]
+    assert run.seconds < 20
+    assert run.peak_mib < 600, f"{run.peak_mib:.0f} MiB for a 4 MB file"
+
+
+def test_an_output_directory_that_does_not_exist(tmp_path: Path) -> None:
+    out = tmp_path / "no" / "such" / "out.csv"
+    result = batch(str(BAD / "lab/bom-crlf.csv"), "-o", str(out), "--quiet")
+    assert result.exit_code == 2
+    expect_one_line_error(result.stderr, "-o {file}: .*does not exist", str(out))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes through file permissions")
+def test_a_read_only_output_directory(tmp_path: Path) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    result = batch(str(BAD / "lab/bom-crlf.csv"), "-o", str(locked / "out.csv"), "--quiet")
+    assert result.exit_code == 2
+    expect_one_line_error(result.stderr, "-o .*out\\.csv: cannot write there")
+    assert list(locked.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux /proc")
+def test_an_output_location_nobody_can_write() -> None:
+    # /proc refuses new files even to root: the read-only case that holds in any CI.
+    result = batch(str(BAD / "lab/bom-crlf.csv"), "-o", "/proc/self/out.csv", "--quiet")
+    assert result.exit_code == 2
+    expect_one_line_error(result.stderr, "-o /proc/self/out\\.csv: cannot write there")
+
+
+def test_stdin_closed_before_any_data() -> None:
+    result = batch("-", "--quiet", stdin=b"")
+    assert result.exit_code == 2
+    expect_one_line_error(result.stderr, "standard input: .*empty")
+
+
+def test_stdin_closed_in_the_middle_of_the_last_row() -> None:
+    result = batch("-", "--quiet", stdin=b"id,B12 (ng/L)\nS1,150\nS2,42")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [(r["id"], r["b12_value"]) for r in rows] == [("S1", "150.0"), ("S2", "42.0")]
