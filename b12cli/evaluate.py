@@ -5,7 +5,7 @@ from __future__ import annotations
 from b12cli.bands import band_measurement
 from b12cli.conditions import Condition
 from b12cli.indicators import indicator_sources, indicators_for
-from b12cli.logic import UNKNOWN, Facts, evaluate
+from b12cli.logic import Facts, evaluate
 from b12cli.model import Catalog, Rule, Ruleset
 from b12cli.result import (
     FiredRule,
@@ -28,19 +28,21 @@ def band_all(record: Record, ruleset: Ruleset) -> dict[str, Measurement]:
     return banded
 
 
-def derive(ruleset: Ruleset, facts: Facts) -> dict[str, str | None]:
-    """Derived statuses in order; UNKNOWN when an earlier value cannot be ruled out."""
+def derive(ruleset: Ruleset, facts: Facts) -> dict[str, frozenset[str | None]]:
+    """Each derived status as the set of values it can take (one value unless censoring
+    leaves an earlier candidate undecided; None in the set: no candidate matched)."""
     for name, values in ruleset.derived.items():
-        facts.derived[name] = None
+        possible: set[str | None] = set()
         for candidate in values:
             outcome = evaluate(candidate.when, facts)
-            if outcome.value is None:
-                facts.derived[name] = UNKNOWN
-                break
+            if outcome.value is not False:
+                possible.add(candidate.value)
             if outcome.value:
-                facts.derived[name] = candidate.value
                 facts.derived_why[name] = outcome.yes
                 break
+        else:
+            possible.add(None)
+        facts.derived[name] = frozenset(possible)
     return facts.derived
 
 
@@ -104,7 +106,7 @@ def interpret(record: Record, loaded: LoadedRuleset, catalog: Catalog) -> Interp
         label=rule.label,
         summary=rule.summary,
         measurements=[facts.measurements[a] for a in catalog.analytes if a in facts.measurements],
-        derived={k: (None if v == UNKNOWN else v) for k, v in derived.items()},
+        derived={k: next(iter(v)) if len(v) == 1 else None for k, v in derived.items()},
         context=record.context,
         rules_fired=[FiredRule(id=rule.id, source=rule.source, because=because)],
         next_steps=next_steps,

@@ -27,7 +27,6 @@ from b12cli.conditions import (
 )
 from b12cli.result import Context, Measurement
 
-UNKNOWN = "?"
 Tri = bool | None
 
 
@@ -46,7 +45,8 @@ class Facts:
 
     measurements: dict[str, Measurement]
     context: Context
-    derived: dict[str, str | None] = field(default_factory=dict)
+    # The values each derived status can take (None: no value matched); one value when definite.
+    derived: dict[str, frozenset[str | None]] = field(default_factory=dict)
     derived_why: dict[str, list[str]] = field(default_factory=dict)
     category: Category | None = None
 
@@ -83,12 +83,14 @@ def _leaf(node: Condition, facts: Facts) -> Outcome:
     if isinstance(node, BandTest):
         return _band(node, facts.measurements.get(node.band))
     if isinstance(node, DerivedTest):
-        value = facts.derived.get(node.derived)
-        if value == UNKNOWN:
+        possible = facts.derived.get(node.derived, frozenset({None}))
+        inside = {v for v in possible if v in node.in_}
+        if inside and inside != possible:
             return Outcome(None)
+        (value,) = possible if len(possible) == 1 else (None,)
         said = [f"{node.derived} status is {value or 'undetermined'}"]
         said += facts.derived_why.get(node.derived, [])
-        return Outcome(value in node.in_, said, said)
+        return Outcome(bool(inside), said, said)
     if isinstance(node, MeasuredTest):
         given = node.measured in facts.measurements
         return Outcome(given, [f"{node.measured} given"], [f"{node.measured} not given"])

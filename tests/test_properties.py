@@ -81,7 +81,8 @@ def values(analyte: str) -> st.SearchStrategy[float]:
     )
     anywhere = st.floats(0, scale)
     drawn = st.one_of(near, anywhere) if near is not None else anywhere
-    return drawn.filter(lambda v: _clear_of_bounds(analyte, v))
+    low = INFO[analyte].plausible.min
+    return drawn.filter(lambda v: v >= low and _clear_of_bounds(analyte, v))
 
 
 def readings(analyte: str) -> st.SearchStrategy[Reading]:
