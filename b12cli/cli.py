@@ -56,10 +56,11 @@ def use_color(no_color: bool) -> bool:
 
 def ruleset_refs(rules: str) -> list[str]:
     """'all', one id or path, or a comma list -> ruleset references."""
-    from b12cli.rulesets import bundled_names
+    from b12cli.rulesets import DEFAULT_RULESET, bundled_names
 
     if rules.strip() == "all":
-        return bundled_names()
+        # The default first: comparisons highlight where the others differ from it.
+        return [DEFAULT_RULESET, *(n for n in bundled_names() if n != DEFAULT_RULESET)]
     refs = [r.strip() for r in rules.split(",") if r.strip()]
     if not refs:
         raise UsageError("--rules needs at least one ruleset id or path")

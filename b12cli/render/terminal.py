@@ -134,6 +134,9 @@ def render(results: Sequence[Interpretation], out: TextIO, options: RenderOption
     if len(results) > 1:
         console.print(comparison(results))
         agree = len({r.category for r in results}) == 1
-        console.print("All rulesets agree." if agree else "The rulesets disagree (≠).")
+        first = results[0].ruleset.id
+        console.print(
+            "All rulesets agree." if agree else f"≠ marks a category that differs from {first}."
+        )
     for result in results:
         console.print(view(result))
