@@ -140,8 +140,8 @@ def band_in(mask: pl.Expr, inside: int, every: int) -> pl.Expr:
 
 
 def spans(mask: pl.Expr) -> pl.Expr:
-    """A value with no single band: its mask has no bit or more than one (`logic._spans`)."""
-    return mask.is_not_null() & ((mask == 0) | ((mask & (mask - 1)) != 0))
+    """A censored value spanning bands: more than one bit set (`logic._spans`)."""
+    return (mask & (mask - 1) != 0).fill_null(False)
 
 
 def mask_labels(variants: list[BandVariant]) -> dict[int, str]:

@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 import polars as pl
 
 from b12cli.batch import names
+from b12cli.batch.bandmasks import first_of
 from b12cli.batch.escaping import starts_risky
 from b12cli.batch.headers import AnalyteSource
 from b12cli.errors import InputError
 from b12cli.model import Catalog
-from b12cli.units import resolve_unit
+from b12cli.units import resolve_unit, to_canonical
 from b12cli.values import Decimal, parse_measurement
 
 # Plain numbers only: ASCII digits, at most one decimal mark, no sign or space.
@@ -63,7 +64,7 @@ class _Plan:
 
     def work(self) -> list[str]:
         names_ = [self.temp(w) for w in ("fast", "number", "canonical")]
-        names_ += [self.temp("unit_in"), self.temp("source_in")] * self.dynamic
+        names_ += [self.temp("unit_in"), self.temp("source_in"), self.temp("key")] * self.dynamic
         return names_ + [self.temp(f"slow_{k}") for k in _FIELDS] * self.has_slow
 
 
@@ -82,12 +83,14 @@ class CellParser:
         """Add each analyte's working columns (see `names`) to the frame."""
         plans = [_Plan(a, s) for a, s in sources.items()]
         frame = frame.with_columns(*[e for p in plans if p.dynamic for e in _unit_inputs(p)])
-        units = {p.analyte: self._fast_units(frame, p) for p in plans}
+        keys = {p.analyte: self._unit_key(frame, p) for p in plans}
+        frame = frame.with_columns(keys[p.analyte].alias(p.temp("key")) for p in plans if p.dynamic)
+        keys |= {p.analyte: pl.col(p.temp("key")) for p in plans if p.dynamic}
         frame = frame.with_columns(
             _plain_number(pl.col(p.source.column), self.decimal).alias(p.temp("number"))
             for p in plans
         )
-        frame = frame.with_columns(e for p in plans for e in self._fast(p, *units[p.analyte]))
+        frame = frame.with_columns(e for p in plans for e in self._fast(frame, p, keys[p.analyte]))
         for plan in plans:
             slow = self._slow(frame, plan)
             if slow is not None:
@@ -100,21 +103,36 @@ class CellParser:
                     maintain_order="left",
                     nulls_equal=True,
                 )
-        frame = frame.with_columns(e for p in plans for e in self._picked(p, units[p.analyte][0]))
+        frame = frame.with_columns(e for p in plans for e in self._picked(p, keys[p.analyte]))
         return frame.drop([w for p in plans for w in p.work()])
 
-    def _fast(self, plan: _Plan, key: pl.Expr, factor: pl.Expr) -> list[pl.Expr]:
+    def _fast(self, frame: pl.DataFrame, plan: _Plan, key: pl.Expr) -> list[pl.Expr]:
         """Whether the fast path takes each cell, and its canonical value if so."""
         plausible = self.catalog.analytes[plan.analyte].plausible  # type: ignore[index]
-        canonical = pl.col(plan.temp("number")) * factor
+        canonical = self._canonical(frame, plan, key)
         text = pl.col(plan.source.column)
-        ok = text.str.contains(_PLAIN[self.decimal or "."])
+        # At most 12 significant digits: then rounding to 12 (units.to_canonical) is a no-op.
+        ok = text.str.contains(_PLAIN[self.decimal or "."]) & (text.str.len_bytes() <= 13)
         ok = ok & canonical.is_between(plausible.min, plausible.max)
-        ok = ok & key.is_not_null() if plan.dynamic else ok
         return [
             ok.fill_null(False).alias(plan.temp("fast")),
             canonical.alias(plan.temp("canonical")),
         ]
+
+    def _canonical(self, frame: pl.DataFrame, plan: _Plan, key: pl.Expr) -> pl.Expr:
+        """Canonical values: as given in the canonical unit, else `units.to_canonical` applied
+        once per distinct number (so the rounding is exactly the pure parser's)."""
+        model = self.catalog.analytes[plan.analyte]  # type: ignore[index]
+        number = pl.col(plan.temp("number"))
+        cases = []
+        for unit, spec in model.units.items():
+            if spec.factor == 1:
+                cases.append((key == unit, number))
+                continue
+            given = frame.filter(key == unit).get_column(plan.temp("number"))
+            mapping = {v: to_canonical(model, v, unit) for v in given.drop_nulls().unique()}
+            cases.append((key == unit, number.replace_strict(mapping, default=None)))
+        return first_of(cases, pl.lit(None, pl.Float64))
 
     def _picked(self, plan: _Plan, key: pl.Expr) -> list[pl.Expr]:
         a = plan.analyte
@@ -129,22 +147,19 @@ class CellParser:
             pick(None, "error", pl.String()).alias(names.error(a)),
         ]
 
-    def _fast_units(self, frame: pl.DataFrame, plan: _Plan) -> tuple[pl.Expr, pl.Expr]:
-        """Unit key and factor for each row's unit text ('' -> the analyte's default)."""
+    def _unit_key(self, frame: pl.DataFrame, plan: _Plan) -> pl.Expr:
+        """The unit key for each row's unit text ('' -> the analyte's default; null: unknown)."""
         model = self.catalog.analytes[plan.analyte]  # type: ignore[index]
         if not plan.dynamic:
-            key = plan.source.unit or model.default_unit
-            return pl.lit(key, pl.String), pl.lit(model.units[key].factor, pl.Float64)
-        keys: dict[str, str | None] = {}
+            return pl.lit(plan.source.unit or model.default_unit, pl.String)
         texts = frame.get_column(plan.temp("unit_in")).unique().to_list()
         if any(starts_risky(t) for t in texts):
             self.risky.add(str(plan.source.unit_column))
-        for text in texts:
-            keys[text] = _resolve(self.catalog, plan.analyte, text) if text else model.default_unit
-        factors = {t: model.units[k].factor if k else None for t, k in keys.items()}
+        keys = {
+            t: _resolve(self.catalog, plan.analyte, t) if t else model.default_unit for t in texts
+        }
         unit_in = pl.col(plan.temp("unit_in"))
-        key_expr = unit_in.replace_strict(keys, default=None, return_dtype=pl.String)
-        return key_expr, unit_in.replace_strict(factors, default=None, return_dtype=pl.Float64)
+        return unit_in.replace_strict(keys, default=None, return_dtype=pl.String)
 
     def _slow(self, frame: pl.DataFrame, plan: _Plan) -> pl.DataFrame | None:
         """Parsed results for every distinct (text, unit, source) the fast path left."""

@@ -50,6 +50,10 @@ class CompiledRuleset:
         self.ruleset, self.index, self.scope = ruleset, index, scope
         self.rules: list[Rule] = [*ruleset.rules, ruleset.uncertain, ruleset.otherwise]
         self.banded = [a for a in ruleset.bands if a in scope.analytes]
+        self.derived_values = {
+            name: list(dict.fromkeys(c.value for c in candidates))
+            for name, candidates in ruleset.derived.items()
+        }
 
     def apply(
         self, frame: pl.DataFrame, censored: frozenset[str] = frozenset(), explain: bool = False
@@ -65,10 +69,8 @@ class CompiledRuleset:
             )
             for a in self.banded
         )
-        for name, values in self.ruleset.derived.items():
-            frame = self._first_match(
-                frame, [v.when for v in values], names.derived(self.index, name)
-            )
+        for name in self.ruleset.derived:
+            frame = self._derive(frame, name)
         frame = self._first_match(frame, [r.when for r in self.ruleset.rules], self.rule_column)
         first = pl.col(self.rule_column)
         unknown, otherwise = len(self.ruleset.rules), len(self.ruleset.rules) + 1
@@ -109,6 +111,27 @@ class CompiledRuleset:
             chain = pl.when(cond.is_null()).then(0).when(cond).then(k + 1).otherwise(chain)
         return frame.with_columns(chain.cast(pl.Int32).alias(out)).drop(temps)
 
+    def _derive(self, frame: pl.DataFrame, name: str) -> pl.DataFrame:
+        """`evaluate.derive`: a bitmask of the values the status can take (bit k: the k-th
+        distinct value, the top bit: no candidate matched). A candidate that cannot be told
+        joins the set and the search goes on; the first that holds ends it."""
+        candidates = self.ruleset.derived[name]
+        values = self.derived_values[name]
+        out = names.derived(self.index, name)
+        temps = [f"{out}_{k}" for k in range(len(candidates))]
+        frame = frame.with_columns(
+            self.condition(c.when).alias(t) for c, t in zip(candidates, temps, strict=True)
+        )
+        stopped: pl.Expr = NO
+        mask: pl.Expr = pl.lit(0, pl.Int64)
+        for candidate, temp in zip(candidates, temps, strict=True):
+            told = pl.col(temp)
+            bit = pl.lit(1 << values.index(candidate.value), pl.Int64)
+            mask = mask | pl.when(told.fill_null(True) & ~stopped).then(bit).otherwise(0)
+            stopped = stopped | told.fill_null(False)
+        mask = mask | pl.when(stopped).then(0).otherwise(pl.lit(1 << len(values), pl.Int64))
+        return frame.with_columns(mask.alias(out)).drop(temps)
+
     def _caveats(self) -> pl.Expr:
         bits = [
             pl.when(self.condition(c.when)).then(pl.lit(1 << k, pl.Int64)).otherwise(0)
@@ -142,12 +165,13 @@ class CompiledRuleset:
         if isinstance(node, BandTest):
             return self._band(node)
         if isinstance(node, DerivedTest):
-            # The derived column holds 0 for "cannot tell" and k+1 for the k-th value.
-            status = pl.col(names.derived(self.index, node.derived))
-            values = self.ruleset.derived[node.derived]
-            wanted = [k + 1 for k, v in enumerate(values) if v.value in node.in_]
-            told = status.is_in(wanted).fill_null(False)
-            return pl.when(status == 0).then(pl.lit(None, pl.Boolean)).otherwise(told)
+            # logic: true when every possible value is wanted, null when only some are.
+            possible = pl.col(names.derived(self.index, node.derived))
+            values = self.derived_values[node.derived]
+            wanted = sum(1 << k for k, v in enumerate(values) if v in node.in_)
+            hit = possible & wanted
+            unsure = (hit != 0) & (hit != possible)
+            return pl.when(unsure).then(pl.lit(None, pl.Boolean)).otherwise(hit != 0)
         if isinstance(node, MeasuredTest):
             return self._measured(node.measured)
         if isinstance(node, UncertainTest):
@@ -177,9 +201,9 @@ class CompiledRuleset:
         return pl.col(names.value(analyte)).is_not_null()
 
     def _spans(self, analyte: str) -> pl.Expr:
-        # An analyte the ruleset does not band never gets a band: logic._spans counts it.
+        # An analyte the ruleset does not band has nothing to span (logic._spans).
         if analyte not in self.banded:
-            return self._measured(analyte)
+            return NO
         return spans(pl.col(names.mask(self.index, analyte)))
 
     def _terms(self, field: str, terms: list[str]) -> pl.Expr:
