@@ -1,4 +1,4 @@
-"""`python -m fuzz [--examples N] [--seconds S] [--target values|csv|all] [--seed N]`."""
+"""`python -m fuzz [--examples N] [--seconds S] [--target values|cells|csv|all] [--seed N]`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m fuzz", description=__doc__)
     parser.add_argument("--examples", type=int, default=10_000, help="inputs per target")
     parser.add_argument("--seconds", type=float, default=None, help="time cap per target")
-    parser.add_argument("--target", choices=["values", "csv", "all"], default="all")
+    parser.add_argument("--target", choices=["values", "cells", "csv", "all"], default="all")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
     reports: list[Report] = []
@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
         from . import fuzz_values
 
         reports.append(fuzz_values.run(args.examples, args.seconds, args.seed))
+    if args.target in ("cells", "all"):
+        from . import fuzz_cells
+
+        reports.append(fuzz_cells.run(args.examples, args.seconds, args.seed))
     if args.target in ("csv", "all"):
         from . import fuzz_csv
 

@@ -38,7 +38,7 @@ class WrongResultError(Exception):
 def drive(
     name: str,
     strategy: st.SearchStrategy[Any],
-    target: Callable[[Any], None],
+    target: Callable[[Any], int | None],
     *,
     examples: int,
     seconds: float | None = None,
@@ -47,7 +47,8 @@ def drive(
     """Feed `examples` inputs (or as many as fit in `seconds`) to `target`.
 
     B12Error is the expected way to refuse an input; anything else is a crash, recorded
-    (first input per signature) without stopping the run.
+    (first input per signature) without stopping the run. A target may return how many
+    inputs one example held (a column of cells); otherwise each example counts as one.
     """
     report = Report(name)
     deadline = time.monotonic() + seconds if seconds else None
@@ -64,12 +65,13 @@ def drive(
     def run(data: Any) -> None:
         if deadline and time.monotonic() > deadline:
             return
-        report.tried += 1
         try:
-            target(data)
+            counted = target(data)
+            report.tried += counted if isinstance(counted, int) else 1
         except B12Error:
-            pass
+            report.tried += 1
         except Exception as exc:  # a crash: record it and go on
+            report.tried += 1
             signature = f"{type(exc).__name__}: {str(exc)[:120]}"
             report.crashes.setdefault(signature, repr(data)[:300])
 

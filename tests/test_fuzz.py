@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import strategies as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from fuzz import fuzz_csv, fuzz_values
+from fuzz import fuzz_cells, fuzz_csv, fuzz_values
 from fuzz.harness import drive
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,3 +48,9 @@ def test_the_fuzz_command_prints_counts_and_fails_on_crashes() -> None:
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.startswith("values: 200 inputs, 0 crashes")
+
+
+def test_batch_cells_agree_with_the_pure_parser_on_a_bounded_run() -> None:
+    report = fuzz_cells.run(examples=1500, rng_seed=7)
+    assert report.tried >= 1500
+    assert report.crashes == {}
