@@ -28,13 +28,15 @@ def map_columns(
     overrides, units = overrides or {}, units or {}
     _check_targets([*overrides, *units], catalog, units)
     chosen = {target: find_column(columns, header, target) for target, header in overrides.items()}
-    found = {c: classify(c, catalog) for c in columns if c not in chosen.values()}
+    found = {
+        c: classify(as_headed(c, columns), catalog) for c in columns if c not in chosen.values()
+    }
     analytes: dict[str, AnalyteSource] = {}
     for analyte in catalog.analytes:
         column = chosen.get(analyte) or _single(found, analyte, "value")
         if column is None:
             continue
-        header = classify(column, catalog)
+        header = classify(as_headed(column, columns), catalog)
         header_unit = header.unit if header and header.target == analyte else None
         unit_column = _single(found, analyte, "unit") or _adjacent_unit(columns, column, found)
         if analyte in units:
@@ -51,6 +53,12 @@ def map_columns(
         raise UsageError(f"--unit {unmapped[0]}=...: no column holds {unmapped[0]}")
     context = {f: chosen.get(f) or _single(found, f, "context") for f in CONTEXT_FIELDS}
     return ColumnMap(analytes=analytes, context={f: c for f, c in context.items() if c})
+
+
+def as_headed(column: str, columns: list[str]) -> str:
+    """The header as written: a repeat the reader numbered (`B12_2` beside `B12`) is `B12`."""
+    base, sep, number = column.rpartition("_")
+    return base if sep and number.isdigit() and base in columns else column
 
 
 def find_column(columns: list[str], header: str, target: str) -> str:

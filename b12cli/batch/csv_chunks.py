@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 import polars as pl
 
-from b12cli.batch.csv_fallback import python_chunks, split_header
+from b12cli.batch import names
+from b12cli.batch.csv_fallback import note_misaligned, python_chunks, split_header
 from b12cli.batch.table import Table
 from b12cli.errors import UsageError
 
@@ -25,14 +27,25 @@ MAX_BLOCK = 32 << 20
 MAX_PENDING = 128 << 20
 _BLANK_LINES = re.compile(rb"(?:^|\n)(?:\r?\n)+")
 _BOM = b"\xef\xbb\xbf"
+_EXTRA = f"{names.PREFIX}extra"
 
 
 class _RefusedError(Exception):
-    """polars could not split or parse the bytes from `start` on."""
+    """polars could not split or parse the bytes from `start` (data row `row`) on."""
 
-    def __init__(self, start: int) -> None:
+    def __init__(self, start: int, row: int = 1) -> None:
         super().__init__(start)
-        self.start = start
+        self.start, self.row = start, row
+
+
+@dataclass(frozen=True)
+class _Where:
+    """The file being read and where rows with too many cells are reported."""
+
+    path: str
+    delimiter: str
+    columns: list[str]
+    row_errors: dict[int, str]
 
 
 def read_delimited(path: str, delimiter: str, chunk_rows: int) -> Table:
@@ -48,8 +61,10 @@ def read_delimited(path: str, delimiter: str, chunk_rows: int) -> Table:
         raise UsageError(f"{path}: empty file: no header row")
     columns = unique_names(header)
     block = _block_size(head[start + offset :], chunk_rows)
-    chunks = _chunks(path, start + offset, delimiter, columns, block, chunk_rows)
-    return Table(columns=columns, chunks=chunks)
+    table = Table(columns=columns, chunks=iter(()))
+    where = _Where(path, delimiter, columns, table.row_errors)
+    table.chunks = _chunks(where, start + offset, block, chunk_rows)
+    return table
 
 
 def unique_names(header: list[str]) -> list[str]:
@@ -71,20 +86,25 @@ def _block_size(sample: bytes, chunk_rows: int) -> int:
     return max(MIN_BLOCK, min(MAX_BLOCK, per_row * chunk_rows))
 
 
-def _chunks(
-    path: str, offset: int, delimiter: str, columns: list[str], block: int, chunk_rows: int
-) -> Iterator[pl.DataFrame]:
+def _chunks(where: _Where, offset: int, block: int, chunk_rows: int) -> Iterator[pl.DataFrame]:
+    row = 1
     try:
-        with Path(path).open("rb") as handle:
+        with Path(where.path).open("rb") as handle:
             handle.seek(offset)
             for start, data in record_ranges(handle, offset, block):
-                frame = _parse(data, delimiter, columns)
+                frame = _parse(data, where.delimiter, where.columns)
                 if frame is None:
-                    raise _RefusedError(start)
+                    raise _RefusedError(start, row)
                 if frame.height:
-                    yield frame
+                    extra = frame.get_column(_EXTRA).is_not_null().arg_true().to_list()
+                    note_misaligned(where.row_errors, [row + i for i in extra], len(where.columns))
+                    yield frame.drop(_EXTRA)
+                    row += frame.height
     except _RefusedError as refused:
-        yield from python_chunks(path, refused.start, delimiter, columns, chunk_rows)
+        yield from python_chunks(
+            where.path, refused.start, where.delimiter, where.columns, chunk_rows,
+            where.row_errors, refused.row,
+        )  # fmt: skip
 
 
 def record_ranges(handle: BinaryIO, offset: int, block: int) -> Iterator[tuple[int, bytes]]:
@@ -141,12 +161,14 @@ def drop_blank_lines(data: bytes) -> bytes:
 
 
 def _parse(data: bytes, delimiter: str, columns: list[str]) -> pl.DataFrame | None:
+    # One column more than the header catches rows with too many cells (later ones dropped).
+    extra = _EXTRA
     try:
-        return pl.read_csv(
+        frame = pl.read_csv(
             drop_blank_lines(data),
             has_header=False,
-            new_columns=columns,
-            schema=dict.fromkeys(columns, pl.String),
+            new_columns=[*columns, extra],
+            schema=dict.fromkeys([*columns, extra], pl.String),
             separator=delimiter,
             truncate_ragged_lines=True,
             encoding="utf8-lossy",
@@ -154,3 +176,4 @@ def _parse(data: bytes, delimiter: str, columns: list[str]) -> pl.DataFrame | No
         )
     except pl.exceptions.PolarsError:
         return None
+    return frame

@@ -32,9 +32,16 @@ def split_header(data: bytes, delimiter: str) -> tuple[list[str] | None, int]:
 
 
 def python_chunks(
-    path: str, start: int, delimiter: str, columns: list[str], chunk_rows: int
+    path: str,
+    start: int,
+    delimiter: str,
+    columns: list[str],
+    chunk_rows: int,
+    row_errors: dict[int, str],
+    first_row: int = 1,
 ) -> Iterator[pl.DataFrame]:
-    """Records from byte offset `start` on, as all-String frames of up to `chunk_rows` rows."""
+    """Records from byte offset `start` (data row `first_row`) on, as all-String frames of up
+    to `chunk_rows` rows; rows with too many cells are noted in `row_errors`."""
     with Path(path).open("rb") as raw:
         raw.seek(start)
         text = io.TextIOWrapper(raw, encoding="utf-8", errors="replace", newline="")
@@ -43,16 +50,39 @@ def python_chunks(
             if row:
                 batch.append(row)
             if len(batch) >= chunk_rows:
-                yield rows_frame(batch, columns)
-                batch = []
+                yield _frame(batch, columns, row_errors, first_row)
+                first_row, batch = first_row + len(batch), []
         if batch:
-            yield rows_frame(batch, columns)
+            yield _frame(batch, columns, row_errors, first_row)
+
+
+def misaligned(width: int) -> str:
+    """The error of a row with more cells than the header: its cells may sit in the wrong
+    columns (an unquoted decimal comma splits '0,31' in two), so none of them is used."""
+    return (
+        f"more cells than the {width} columns of the header; the cells may be shifted, "
+        "so none of this row's values was used"
+    )
+
+
+def note_misaligned(row_errors: dict[int, str], rows: list[int], width: int) -> None:
+    """Record rows (1-based data row numbers) that had more cells than the header."""
+    for row in rows:
+        row_errors[row] = misaligned(width)
+
+
+def _frame(
+    rows: list[list[str]], columns: list[str], row_errors: dict[int, str], first_row: int
+) -> pl.DataFrame:
+    long_rows = [first_row + i for i, row in enumerate(rows) if any(row[len(columns) :])]
+    note_misaligned(row_errors, long_rows, len(columns))
+    return rows_frame(rows, columns)
 
 
 def rows_frame(rows: list[list[str]], columns: list[str]) -> pl.DataFrame:
     """Rows of cells as an all-String frame: short rows padded, long ones cut, '' as null."""
     data = {
-        name: [row[i] or None if i < len(row) else None for row in rows]
+        name: [(row[i] or None) if i < len(row) else None for row in rows]
         for i, name in enumerate(columns)
     }
     return pl.DataFrame(data, schema=dict.fromkeys(columns, pl.String))

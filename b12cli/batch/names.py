@@ -9,6 +9,8 @@ from __future__ import annotations
 PREFIX = "__b12cli_"
 ROW = f"{PREFIX}row"
 ROW_ERRORS = f"{PREFIX}errors"
+# The reader's word on a row whose cells cannot be used at all (Table.row_errors).
+UNUSABLE = f"{PREFIX}unusable"
 
 
 def value(analyte: str) -> str:

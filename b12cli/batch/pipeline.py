@@ -7,7 +7,7 @@ keeps its rows in input order and gains the working columns named in `names`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import polars as pl
 
@@ -59,15 +59,21 @@ class Engine:
         """Each chunk of the table, interpreted, with a 1-based `names.ROW` number."""
         first = 1
         for chunk in table.chunks:
-            yield self.process(chunk, first)
+            yield self.process(chunk, first, table.row_errors)
             first += chunk.height
 
-    def process(self, chunk: pl.DataFrame, first_row: int = 1) -> pl.DataFrame:
-        """One chunk, interpreted (rows keep their order)."""
+    def process(
+        self, chunk: pl.DataFrame, first_row: int = 1, row_errors: dict[int, str] | None = None
+    ) -> pl.DataFrame:
+        """One chunk, interpreted (rows keep their order); rows named in `row_errors` (taken
+        from it) are interpreted as if empty and carry that error."""
         rows = pl.int_range(first_row, first_row + chunk.height, dtype=pl.Int64)
-        frame = chunk.with_columns(rows.alias(names.ROW))
-        frame = self.cells.parse(frame, self.plan.columns.analytes)
-        frame = parse_context(frame, self.plan.columns.context, self.plan.catalog, self.cells.risky)
+        frame = chunk.with_columns(rows.alias(names.ROW), _unusable(chunk, first_row, row_errors))
+        columns = self.plan.columns
+        if frame.get_column(names.UNUSABLE).null_count() < frame.height:
+            frame, columns = self._void_unusable(frame)
+        frame = self.cells.parse(frame, columns.analytes)
+        frame = parse_context(frame, columns.context, self.plan.catalog, self.cells.risky)
         frame = frame.with_columns(self._row_errors(frame).alias(names.ROW_ERRORS))
         censored = frozenset(
             a
@@ -77,6 +83,24 @@ class Engine:
         for compiled in self.compiled:
             frame = compiled.apply(frame, censored, self.plan.explain)
         return frame
+
+    def _void_unusable(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, ColumnMap]:
+        """Copies of the parsed columns, empty on unusable rows, and the map pointing at them."""
+        columns = self.plan.columns
+        parsed = sorted(self.checked() | self.cells.risky)
+        void = pl.col(names.UNUSABLE).is_not_null()
+        copies = {c: f"{names.PREFIX}void_{c}" for c in parsed}
+        frame = frame.with_columns(
+            pl.when(void).then(None).otherwise(pl.col(c)).alias(v) for c, v in copies.items()
+        )
+        # The copies hide which original column a risky cell came from: check them all.
+        self.cells.risky.update(parsed)
+        analytes = {
+            a: replace(s, column=copies[s.column], unit_column=copies.get(s.unit_column or ""))
+            for a, s in columns.analytes.items()
+        }
+        context = {f: copies[c] for f, c in columns.context.items()}
+        return frame, ColumnMap(analytes=analytes, context=context)
 
     def _row_errors(self, frame: pl.DataFrame) -> pl.Expr:
         """'column: message; ...' for every cell of the row that could not be used (else null)."""
@@ -89,9 +113,24 @@ class Engine:
             for f, c in fields
             if frame.get_column(names.error(f)).null_count() < frame.height
         ]
-        parts = [pl.col(self.plan.error_column)] if self.plan.error_column else []
+        parts = [pl.col(c) for c in (self.plan.error_column, names.UNUSABLE) if c]
+        parts = [
+            p for p in parts if frame.get_column(p.meta.output_name()).null_count() < frame.height
+        ]
         parts += [pl.lit(f"{column}: ") + pl.col(names.error(f)) for f, column in found]
         if not parts:
             return pl.lit(None, pl.String)
         joined = pl.concat_str(parts, separator="; ", ignore_nulls=True)
         return pl.when(joined != "").then(joined)
+
+
+def _unusable(chunk: pl.DataFrame, first_row: int, row_errors: dict[int, str] | None) -> pl.Expr:
+    """The reader's errors for this chunk's rows (taken out of `row_errors`), else null."""
+    last = first_row + chunk.height
+    mine = [r for r in list(row_errors or {}) if first_row <= r < last]
+    if not mine or row_errors is None:
+        return pl.lit(None, pl.String).alias(names.UNUSABLE)
+    messages: list[str | None] = [None] * chunk.height
+    for row in mine:
+        messages[row - first_row] = row_errors.pop(row)
+    return pl.lit(pl.Series(names.UNUSABLE, messages, dtype=pl.String))

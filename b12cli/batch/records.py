@@ -43,6 +43,7 @@ class RecordBuilder:
             ]
         for field in self.plan.columns.context:
             exprs += [pl.col(names.context(field)), pl.col(names.error(field))]
+        exprs.append(pl.col(names.UNUSABLE))
         if self.plan.error_column:
             exprs.append(pl.col(self.plan.error_column))
         return exprs
@@ -74,8 +75,9 @@ class RecordBuilder:
                 errors.append(InputProblem(column=column, message=error))
             if value is not None:
                 context[field] = value
-        if self.plan.error_column and row[0]:
-            errors.insert(0, InputProblem(message=row[0]))
+        for message in [row.pop(0), *row]:  # the reader's word on the row comes first
+            if message:
+                errors.insert(0, InputProblem(message=message))
         record = Record.model_validate(
             {"measurements": measurements, "context": Context(**context), "errors": errors}
         )

@@ -57,14 +57,22 @@ def column_map(table: Table, catalog: Catalog, request: BatchRequest) -> ColumnM
     if table.analytes is not None:
         sources = reader_sources(table.analytes, request.units, catalog)
         return ColumnMap(analytes=sources, context=dict(table.context))
-    found = map_columns(table.columns, catalog, request.columns, request.units)
+    try:
+        found = map_columns(table.columns, catalog, request.columns, request.units)
+    except UsageError as exc:
+        raise UsageError(f"{display(request.spec.path)}: {exc}") from None
     if not found.analytes:
         shown = ", ".join(repr(c) for c in table.columns[:12])
         raise UsageError(
-            f"{request.spec.path}: no result column recognised among {shown}; "
+            f"{display(request.spec.path)}: no result column recognised among {shown}; "
             "name one with --column ANALYTE=HEADER (e.g. --column b12=LBXB12)"
         )
     return found
+
+
+def display(path: str) -> str:
+    """How messages name the input."""
+    return "standard input" if path == "-" else path
 
 
 def id_columns(table: Table, request: BatchRequest) -> list[str]:
@@ -110,11 +118,11 @@ def _write(
     progress: Progress | None,
 ) -> None:
     """Interpret each chunk on this thread while others read ahead and write behind."""
-    chunks = Table(columns=table.columns, chunks=prefetch(table.chunks))
+    table.chunks = prefetch(table.chunks)
     if request.fmt in ("jsonl", "json"):
         builder = RecordBuilder(engine.plan, id_columns(table, request))
         json_out = JsonWriter(handle, array=request.fmt == "json")
-        for frame in engine.run(chunks):
+        for frame in engine.run(table):
             update(stats, frame, engine.compiled, engine.plan.catalog)
             for line in builder.lines(frame):
                 json_out.write_line(line)
@@ -133,7 +141,7 @@ def _write(
         writer.write(layout.select(frame, escape=escape, text_values=parquet, checked=checked))
 
     behind = Consumer(write)
-    for frame in engine.run(chunks):
+    for frame in engine.run(table):
         update(stats, frame, engine.compiled, engine.plan.catalog)
         behind.put(frame)
         if progress:

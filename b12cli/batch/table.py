@@ -36,6 +36,9 @@ class Table:
     decimal: str | None = None  # "." or ","; None: decide per cell ("0,5" and "0.5" both work)
     error_column: str | None = None  # a String column of row errors found while reading
     input_rows: int | None = None  # long layout: result rows read (chunks hold one row per group)
+    # Filled while chunks are read: 1-based data row -> why none of its cells can be used
+    # (more cells than the header: the row is misaligned). Entries are taken as rows are used.
+    row_errors: dict[int, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
