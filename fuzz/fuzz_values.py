@@ -34,7 +34,13 @@ JUNK = [*"0123456789.,'-+eE <>=*()[]/%;:|\t\r\n\x00\u00a0\u2009µμ²^_", "١", 
 @st.composite
 def number_text(draw: st.DrawFn) -> str:
     """Numbers as labs print them: decimals, commas, groups, exponents, signs, odd sizes."""
-    value = draw(st.floats(allow_nan=True, allow_infinity=True, width=64))
+    value = draw(
+        st.one_of(
+            st.integers(0, 3000).map(float),  # plausible B12, folate, eGFR...
+            st.floats(0, 50),  # plausible MMA, homocysteine...
+            st.floats(allow_nan=True, allow_infinity=True, width=64),
+        )
+    )
     style = draw(st.sampled_from(["g", "f2", "e", "comma", "group", "int", "raw"]))
     if style == "raw" or not math.isfinite(value):
         return draw(st.sampled_from([repr(value), str(value).upper(), "NaN", "-inf", "1e309"]))
@@ -54,13 +60,28 @@ def result_text(draw: st.DrawFn) -> str:
     if draw(st.booleans()):
         text += draw(st.sampled_from(["", " "])) + draw(st.sampled_from(SPELLINGS))
     text = draw(st.sampled_from(["", " ", "\t"])) + text + draw(st.sampled_from(FLAGS))
-    for _ in range(draw(st.integers(0, 2))):
+    for _ in range(draw(st.sampled_from([0, 0, 0, 1, 2]))):
         at = draw(st.integers(0, len(text)))
         text = text[:at] + draw(st.sampled_from(JUNK)) + text[at:]
     return text
 
 
+@st.composite
+def clean_result(draw: st.DrawFn) -> str:
+    """A result as a lab would really print it, mostly in range: the accepted path."""
+    comparator = draw(st.sampled_from(["", "", "", "<", ">", "<=", ">=", "less than "]))
+    number = draw(st.one_of(st.integers(0, 3000).map(str), st.floats(0, 50).map(_short)))
+    unit = draw(st.sampled_from(["", "", " ng/L", " pg/mL", " pmol/L", " umol/L", " nmol/L"]))
+    return comparator + number + unit + draw(st.sampled_from(FLAGS))
+
+
+def _short(value: float) -> str:
+    return f"{value:.{3 if value < 10 else 1}f}"
+
+
 CELL = st.one_of(
+    clean_result(),
+    clean_result(),
     result_text(),
     st.text(max_size=60),
     st.lists(st.sampled_from(JUNK + COMPARATORS + SPELLINGS), max_size=10).map("".join),

@@ -179,7 +179,8 @@ def run_batch_on(rows: list[list[str]], *extra: str) -> tuple[int, str]:
             writer = csv.writer(handle, lineterminator="\r\n")
             writer.writerows([["sample_id", "B12 (ng/L)", "MMA (umol/L)", "comment"], *rows])
         result = CliRunner().invoke(app, ["batch", str(path), "--quiet", *extra], env=ENV)
-    return result.exit_code, result.stdout
+    # stdout_bytes: CliRunner's `stdout` turns every CRLF, even inside a quoted cell, into LF.
+    return result.exit_code, result.stdout_bytes.decode("utf-8")
 
 
 def table(cells: st.SearchStrategy[str]) -> st.SearchStrategy[list[list[str]]]:
