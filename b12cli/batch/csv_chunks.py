@@ -21,6 +21,7 @@ from b12cli.batch.csv_fallback import note_misaligned, python_chunks, split_head
 from b12cli.batch.table import Table
 from b12cli.errors import UsageError
 
+HEAD = 1 << 16
 MIN_BLOCK = 1 << 20
 MAX_BLOCK = 32 << 20
 # A record longer than this with no even-quoted newline means the quotes are not CSV quoting.
@@ -50,11 +51,7 @@ class _Where:
 
 def read_delimited(path: str, delimiter: str, chunk_rows: int) -> Table:
     """A plain UTF-8 delimited file (BOM allowed) as a Table of all-String chunks."""
-    try:
-        with Path(path).open("rb") as handle:
-            head = handle.read(MIN_BLOCK)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    head = _head(path)
     start = len(_BOM) if head.startswith(_BOM) else 0
     header, offset = split_header(head[start:], delimiter)
     if header is None:
@@ -65,6 +62,21 @@ def read_delimited(path: str, delimiter: str, chunk_rows: int) -> Table:
     where = _Where(path, delimiter, columns, table.row_errors)
     table.chunks = _chunks(where, start + offset, block, chunk_rows)
     return table
+
+
+def _head(path: str) -> bytes:
+    """The first bytes of the file: at least the whole header record (or the whole file)."""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(HEAD)
+            while record_end(head.lstrip(b"\r\n")) == 0:
+                more = handle.read(HEAD)
+                if not more:
+                    break
+                head += more
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read ({exc.strerror})") from None
+    return head
 
 
 def unique_names(header: list[str]) -> list[str]:

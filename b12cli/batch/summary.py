@@ -52,18 +52,19 @@ def write_plain(stats: BatchStats, out: TextIO) -> None:
 
 
 def histogram_lines(analyte: str, histogram: Histogram) -> tuple[str, str, str]:
-    """Three lines: bars, threshold markers, and threshold values under the markers."""
+    """Three lines: bars, threshold markers, and threshold values under the markers (moved
+    right just enough not to run into the previous one)."""
     peak = max(histogram.counts) or 1
     bars = "".join(_BARS[min(8, -(-8 * c // peak))] for c in histogram.counts)
     marks = [" "] * (BINS + 1)
-    labels = [" "] * (BINS + 12)
+    labels, end = "", 0
     for cut in histogram.thresholds:
         at = histogram.bin_of(cut)
         marks[at] = "┴"
-        text = number(cut)
-        if all(c == " " for c in labels[at : at + len(text) + 1]):
-            labels[at : at + len(text)] = list(text)
-    return bars, "".join(marks), "".join(labels).rstrip() + f"  {histogram.unit}"
+        start = max(at, end + 1 if labels else 0)
+        labels = labels.ljust(start) + number(cut)
+        end = len(labels)
+    return bars, "".join(marks), f"{labels}  {histogram.unit}"
 
 
 def write_rich(stats: BatchStats, out: TextIO, histograms: bool = True) -> None:

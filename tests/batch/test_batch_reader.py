@@ -1,0 +1,109 @@
+"""The chunked delimited reader: byte-range chunks never split a record, whatever it holds."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from b12cli.batch import csv_chunks
+from b12cli.batch.csv_chunks import read_delimited, record_end
+from b12cli.errors import UsageError
+
+CELL = st.text(alphabet=st.sampled_from(list('ab,;"\n\r 1.<')), max_size=8)
+
+
+def read_all(
+    path: Path, delimiter: str = ",", chunk_rows: int = 3
+) -> tuple[list[str], list[tuple]]:
+    """Columns and every row the reader gives."""
+    table = read_delimited(str(path), delimiter, chunk_rows)
+    frames = list(table.chunks)
+    assert all(f.columns == table.columns for f in frames)
+    return table.columns, [row for f in frames for row in f.rows()]
+
+
+@pytest.fixture
+def tiny_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of a few bytes, so every record and every quoted newline straddles a cut."""
+    monkeypatch.setattr(csv_chunks, "MIN_BLOCK", 7)
+    monkeypatch.setattr(csv_chunks, "MAX_BLOCK", 7)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(rows=st.lists(st.lists(CELL, min_size=3, max_size=3), min_size=1, max_size=12))
+def test_chunks_read_what_the_csv_module_reads(
+    rows: list[list[str]], tiny_blocks: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "t.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow(["a", "b", "c"])
+        writer.writerows(rows)
+    expected = [tuple(c or None for c in row) for row in rows]
+    columns, got = read_all(path)
+    assert columns == ["a", "b", "c"]
+    assert got == expected
+
+
+def test_quoted_newlines_blank_lines_and_bom(tiny_blocks: None, tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b'\xef\xbb\xbfid,note\n\n1,"two\n\nlines"\r\n\r\n2,plain\n\n')
+    assert read_all(path) == (["id", "note"], [("1", "two\n\nlines"), ("2", "plain")])
+
+
+def test_a_stray_quote_is_read_as_spreadsheets_do(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('id,size\n1,5"\n2,"6"\n3,7\n', encoding="utf-8")
+    assert read_all(path)[1] == [("1", '5"'), ("2", "6"), ("3", "7")]
+
+
+def test_rows_with_too_many_cells_are_noted(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,b12\n1,260,31\n2,300\n3,150,\n", encoding="utf-8")
+    table = read_delimited(str(path), ",", 10)
+    rows = [r for f in table.chunks for r in f.rows()]
+    assert rows == [("1", "260"), ("2", "300"), ("3", "150")]
+    assert list(table.row_errors) == [1]  # a trailing empty cell is not an extra cell
+    assert "more cells than the 2 columns of the header" in table.row_errors[1]
+
+
+def test_repeated_and_blank_headers_get_unique_names(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("note,note,,B12\nx,y,z,1\n", encoding="utf-8")
+    assert read_all(path)[0] == ["note", "note_2", "column_3", "B12"]
+
+
+def test_header_only_and_empty_files(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,B12\n", encoding="utf-8")
+    assert read_all(path) == (["id", "B12"], [])
+    path.write_text("", encoding="utf-8")
+    with pytest.raises(UsageError, match="empty file"):
+        read_delimited(str(path), ",", 10)
+
+
+def test_record_end_ignores_newlines_inside_quotes() -> None:
+    assert record_end(b'a,"x\ny"\nb,') == 8
+    assert record_end(b'a,"x\ny') == 0
+    assert record_end(b"a\nb\nc") == 4
+
+
+def test_many_chunks_keep_every_row_in_order(tmp_path: Path, tiny_blocks: None) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("n\n" + "".join(f"{i}\n" for i in range(500)), encoding="utf-8")
+    table = read_delimited(str(path), ",", 50)
+    frame = pl.concat(list(table.chunks))
+    assert frame.get_column("n").to_list() == [str(i) for i in range(500)]
+
+
+def test_semicolon_files_are_read_with_their_delimiter(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text('id;B12\n1;"1;2"\n', encoding="utf-8")
+    assert read_all(path, ";")[1] == [("1", "1;2")]
