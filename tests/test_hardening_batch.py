@@ -7,6 +7,7 @@ import io
 import json
 import os
 import random
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -85,9 +86,16 @@ def write_random_binary(path: Path) -> None:
     path.write_bytes(random.Random(5).randbytes(4096))  # noqa: S311 - test data, not a key
 
 
+def write_workbook(path: Path) -> None:
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("[Content_Types].xml", "<Types/>")
+        book.writestr("xl/workbook.xml", "<workbook/>")
+
+
 GENERATED = {
     "nul-byte-in-cell": (write_nul_cell, {"exit": 1, "rows": 3, "error_rows": [0]}),
     "random-binary": (write_random_binary, {"exit": 2, "message": "{file}: binary data"}),
+    "excel-workbook": (write_workbook, {"exit": 2, "message": "{file}: .*workbook.*CSV"}),
     "directory": (Path.mkdir, {"exit": 2, "message": "{file}: is a directory"}),
     "missing": (lambda p: None, {"exit": 2, "message": "{file}: no such file"}),
 }
