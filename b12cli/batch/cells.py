@@ -123,16 +123,23 @@ class CellParser:
         """Canonical values: as given in the canonical unit, else `units.to_canonical` applied
         once per distinct number (so the rounding is exactly the pure parser's)."""
         model = self.catalog.analytes[plan.analyte]  # type: ignore[index]
-        number = pl.col(plan.temp("number"))
+        if not plan.dynamic:
+            unit = plan.source.unit or model.default_unit
+            return self._converted(frame.get_column(plan.temp("number")), plan, unit)
         cases = []
-        for unit, spec in model.units.items():
-            if spec.factor == 1:
-                cases.append((key == unit, number))
-                continue
-            given = frame.filter(key == unit).get_column(plan.temp("number"))
-            mapping = {v: to_canonical(model, v, unit) for v in given.drop_nulls().unique()}
-            cases.append((key == unit, number.replace_strict(mapping, default=None)))
+        for unit in model.units:
+            numbers = frame.filter(key == unit).get_column(plan.temp("number"))
+            cases.append((key == unit, self._converted(numbers, plan, unit)))
         return first_of(cases, pl.lit(None, pl.Float64))
+
+    def _converted(self, numbers: pl.Series, plan: _Plan, unit: str) -> pl.Expr:
+        """The number column in the canonical unit, for rows given in `unit`."""
+        model = self.catalog.analytes[plan.analyte]  # type: ignore[index]
+        number = pl.col(plan.temp("number"))
+        if model.units[unit].factor == 1:
+            return number
+        mapping = {v: to_canonical(model, v, unit) for v in numbers.drop_nulls().unique()}
+        return number.replace_strict(mapping, default=None, return_dtype=pl.Float64)
 
     def _picked(self, plan: _Plan, key: pl.Expr) -> list[pl.Expr]:
         a = plan.analyte

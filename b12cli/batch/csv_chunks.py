@@ -183,6 +183,8 @@ def _parse(data: bytes, delimiter: str, columns: list[str]) -> pl.DataFrame | No
             schema=dict.fromkeys([*columns, extra], pl.String),
             separator=delimiter,
             truncate_ragged_lines=True,
+            missing_columns="insert",
+            extra_columns="ignore",
             encoding="utf8-lossy",
             raise_if_empty=False,
         )

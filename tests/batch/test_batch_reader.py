@@ -107,3 +107,25 @@ def test_semicolon_files_are_read_with_their_delimiter(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
     path.write_text('id;B12\n1;"1;2"\n', encoding="utf-8")
     assert read_all(path, ";")[1] == [("1", "1;2")]
+
+
+def test_plain_files_never_need_the_careful_path(
+    tmp_path: Path, tiny_blocks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refused(*args: object) -> None:
+        raise AssertionError("polars refused a well-formed file")
+
+    monkeypatch.setattr(csv_chunks, "python_chunks", refused)
+    path = tmp_path / "t.csv"
+    path.write_text(
+        'id,b12,note\n1,200,"a, b"\n2,300\n3,150,x,extra\n4,,"q\nr"\n', encoding="utf-8"
+    )
+    table = read_delimited(str(path), ",", 10)
+    rows = [r for f in table.chunks for r in f.rows()]
+    assert rows == [
+        ("1", "200", "a, b"),
+        ("2", "300", None),
+        ("3", "150", "x"),
+        ("4", None, "q\nr"),
+    ]
+    assert list(table.row_errors) == [3]
