@@ -163,3 +163,26 @@ def test_stdin_closed_in_the_middle_of_the_last_row() -> None:
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert [(r["id"], r["b12_value"]) for r in rows] == [("S1", "150.0"), ("S2", "42.0")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'sample_id,B12 (ng/L),comment\nS1,150,ok\nS2,300,"he said ""hi\nS3,400,fine\nS4,500,x\n',
+        'sample_id,B12 (ng/L)\nS1,150\nS2,"300\nS3,400\nS4,500\n',
+    ],
+    ids=["in-a-comment", "in-a-result"],
+)
+def test_an_unclosed_quote_never_swallows_the_rows_after_it(tmp_path: Path, text: str) -> None:
+    # Refusing the file (naming the line) or flagging the row both keep every row accounted
+    # for; reading S3 and S4 into S2's cell and reporting success does not.
+    source, out = tmp_path / "lab.csv", tmp_path / "out.csv"
+    source.write_text(text)
+    result = batch(str(source), "-o", str(out), "--quiet")
+    if result.exit_code == 2:
+        expect_one_line_error(result.stderr, "{file}: line 3: .*quot", str(source))
+        return
+    rows = read_csv(out)
+    assert [r["sample_id"] for r in rows] == ["S1", "S2", "S3", "S4"]
+    assert [bool(r["error"]) for r in rows] == [False, True, False, False]
+    assert result.exit_code == 1
