@@ -67,7 +67,8 @@ def test_child_overrides_bands_texts_and_metadata(tmp_path: Path) -> None:
     # 108 pmol/L (146.4 ng/L) is indeterminate here but low under NICE (< 180 ng/L).
     low = run(loaded, b12="106 pmol/L")
     assert (low.category, low.label) == ("deficient", "Low for our assay")
-    assert low.summary == load_ruleset("nice-ng239").ruleset.rules[1].summary  # inherited
+    parent_rules = {rule.id: rule for rule in load_ruleset("nice-ng239").ruleset.rules}
+    assert low.summary == parent_rules["screen-low"].summary  # inherited
     mid = run(loaded, b12="108 pmol/L")
     assert mid.category == "indeterminate"
     assert run(load_ruleset("nice-ng239"), b12="108 pmol/L").category == "deficient"
