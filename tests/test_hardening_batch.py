@@ -186,3 +186,17 @@ def test_an_unclosed_quote_never_swallows_the_rows_after_it(tmp_path: Path, text
     assert [r["sample_id"] for r in rows] == ["S1", "S2", "S3", "S4"]
     assert [bool(r["error"]) for r in rows] == [False, True, False, False]
     assert result.exit_code == 1
+
+
+def test_a_json_lines_record_with_a_repeated_key_is_not_guessed(tmp_path: Path) -> None:
+    # {"b12": 150, "b12": 999}: json.loads keeps the last; deficient vs not deficient.
+    source, out = tmp_path / "lab.jsonl", tmp_path / "out.csv"
+    source.write_text('{"id": "a", "b12": 150}\n{"id": "b", "b12": 150, "b12": 999}\n')
+    result = batch(str(source), "-o", str(out), "--quiet")
+    if result.exit_code == 2:
+        expect_one_line_error(result.stderr, "{file}: line 2: .*b12", str(source))
+        return
+    rows = read_csv(out)
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert rows[1]["error"] and "b12" in rows[1]["error"]
+    assert result.exit_code == 1
