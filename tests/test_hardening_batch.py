@@ -200,3 +200,16 @@ def test_a_json_lines_record_with_a_repeated_key_is_not_guessed(tmp_path: Path) 
     assert [r["id"] for r in rows] == ["a", "b"]
     assert rows[1]["error"] and "b12" in rows[1]["error"]
     assert result.exit_code == 1
+
+
+def test_a_file_larger_than_one_polars_morsel_keeps_every_row(tmp_path: Path) -> None:
+    # 20,000 rows: more than polars' 16,384-row unit, where a literal filter once broke.
+    source, out = tmp_path / "lab.csv", tmp_path / "out.csv"
+    lines = ["sample_id,B12 (ng/L),MMA (umol/L)"]
+    lines += [f"S{i},{100 + i % 900},{(i % 97) / 100:.2f}" for i in range(20_000)]
+    source.write_text("\n".join(lines) + "\n")
+    result = batch(str(source), "-o", str(out), "--quiet")
+    assert result.exit_code == 0, result.stderr
+    rows = read_csv(out)
+    assert [r["sample_id"] for r in rows] == [f"S{i}" for i in range(20_000)]
+    assert all(r["category"] for r in rows)
