@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import subprocess
 import sys
 import threading
@@ -55,8 +56,13 @@ def run_cli(
     stdin: bytes | None = None,
     timeout: float = 60,
     env: dict[str, str] | None = None,
+    max_mib: int | None = None,
 ) -> Run:
-    """Run `python -m b12cli ARGS` in `tmp`; kill it after `timeout` seconds."""
+    """Run `python -m b12cli ARGS` in `tmp`; kill it after `timeout` seconds.
+
+    `max_mib` caps the child's address space, so a run that would eat all memory fails
+    alone (with a MemoryError) instead of taking the machine down with it.
+    """
     out, err = tmp / ".stdout", tmp / ".stderr"
     with out.open("wb") as fout, err.open("wb") as ferr:
         started = time.monotonic()
@@ -67,6 +73,7 @@ def run_cli(
             stdout=fout,
             stderr=ferr,
             env={**os.environ, **ENV, **(env or {})},
+            preexec_fn=(lambda: _cap_memory(max_mib)) if max_mib else None,
         )
         timer = threading.Timer(timeout, proc.kill)
         timer.start()
@@ -85,6 +92,10 @@ def run_cli(
         seconds=seconds,
         peak_mib=usage.ru_maxrss / 1024,
     )
+
+
+def _cap_memory(mib: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (mib << 20, mib << 20))
 
 
 def _feed(pipe: Any, data: bytes) -> None:

@@ -104,3 +104,13 @@ def test_a_large_alias_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None
     assert run.code == 2
     expect_one_line_error(run.stderr, "{file}:\\d+: .*aliases", str(bomb))
     assert run.peak_mib < 300
+
+
+@pytest.mark.skipif(not Path("/dev/zero").exists(), reason="needs /dev/zero")
+def test_an_endless_rule_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    # /dev/zero (or a FIFO, or a growing file) never ends: read at most the size cap.
+    run = run_cli(
+        ["interpret", "--b12", "100", "--rules", "/dev/zero"], tmp_path, timeout=30, max_mib=1024
+    )
+    assert run.code == 2, run.stderr
+    expect_one_line_error(run.stderr, "/dev/zero: .*(larger than 1 MB|not a rule file)")
