@@ -213,3 +213,19 @@ def test_a_file_larger_than_one_polars_morsel_keeps_every_row(tmp_path: Path) ->
     rows = read_csv(out)
     assert [r["sample_id"] for r in rows] == [f"S{i}" for i in range(20_000)]
     assert all(r["category"] for r in rows)
+
+
+def test_bytes_that_are_not_utf8_are_never_replaced_silently(tmp_path: Path) -> None:
+    # UTF-8 'é' on one line, a latin-1 'ô' on the next (two exports pasted together): the
+    # 'ô' must not become U+FFFD in an output that reports success.
+    source, out = tmp_path / "lab.csv", tmp_path / "out.csv"
+    source.write_bytes(b"sample_id,B12 (ng/L)\nJ\xc3\xa9r\xc3\xb4me,150\nJ\xe9r\xf4me,420\nS3,260\n")
+    result = batch(str(source), "-o", str(out), "--quiet")
+    if result.exit_code == 2:
+        expect_one_line_error(result.stderr, "{file}: line 3: .*(UTF-8|utf-8|encoding)", str(source))
+        return
+    rows = read_csv(out)
+    assert len(rows) == 3
+    flagged = [bool(r["error"]) for r in rows]
+    assert "\ufffd" not in rows[1]["sample_id"] or flagged == [False, True, False]
+    assert result.exit_code == (1 if any(flagged) else 0)
