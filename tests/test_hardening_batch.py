@@ -219,10 +219,12 @@ def test_bytes_that_are_not_utf8_are_never_replaced_silently(tmp_path: Path) -> 
     # UTF-8 'é' on one line, a latin-1 'ô' on the next (two exports pasted together): the
     # 'ô' must not become U+FFFD in an output that reports success.
     source, out = tmp_path / "lab.csv", tmp_path / "out.csv"
-    source.write_bytes(b"sample_id,B12 (ng/L)\nJ\xc3\xa9r\xc3\xb4me,150\nJ\xe9r\xf4me,420\nS3,260\n")
+    utf8, latin1 = "Jérôme".encode(), "Jérôme".encode("latin-1")
+    source.write_bytes(b"sample_id,B12 (ng/L)\n" + utf8 + b",150\n" + latin1 + b",420\nS3,260\n")
     result = batch(str(source), "-o", str(out), "--quiet")
     if result.exit_code == 2:
-        expect_one_line_error(result.stderr, "{file}: line 3: .*(UTF-8|utf-8|encoding)", str(source))
+        pattern = "{file}: line 3: .*(UTF-8|utf-8|encoding)"
+        expect_one_line_error(result.stderr, pattern, str(source))
         return
     rows = read_csv(out)
     assert len(rows) == 3
