@@ -8,6 +8,7 @@ from importlib import resources
 from pathlib import Path
 
 from b12cli.errors import RulesetError
+from b12cli.yamlsafe import MAX_BYTES
 
 CATALOG_FILE = "catalog.yaml"
 
@@ -54,7 +55,12 @@ def find_ruleset(ref: str, folder: Path | None = None) -> RulesetText:
 
 def _read(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            # Read one byte past the cap, never the whole of a huge or endless file (/dev/zero).
+            data = handle.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
+            raise RulesetError(f"{path}: larger than {MAX_BYTES // 1_000_000} MB; not a rule file")
+        return data.decode("utf-8")
     except IsADirectoryError:
         raise RulesetError(f"{path}: is a directory, not a ruleset file") from None
     except UnicodeDecodeError:
