@@ -28,6 +28,7 @@ def batch(*args: str, stdin: bytes | None = None) -> Result:
 
 def read_csv(path: Path) -> list[dict[str, str]]:
     """The output CSV as dicts (the file must exist and have a header)."""
+    csv.field_size_limit(1 << 26)  # the 2 MB cell; the default limit is 128 KiB
     with path.open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
