@@ -14,7 +14,7 @@ import polars as pl
 
 from b12cli.batch import names
 from b12cli.batch.bandmasks import first_of
-from b12cli.batch.escaping import starts_risky
+from b12cli.batch.escaping import needs_quotes, starts_risky
 from b12cli.batch.headers import AnalyteSource
 from b12cli.errors import InputError
 from b12cli.model import Catalog
@@ -75,9 +75,18 @@ class CellParser:
     catalog: Catalog
     decimal: Decimal | None = None
     cache: dict[tuple[str, str, str, str], Parsed] = field(default_factory=dict)
-    # Columns seen holding a cell that starts like a spreadsheet formula (see escaping.py);
-    # every other cell of a parsed column is a plain number or went through Python here.
+    # Columns seen holding a cell that starts like a spreadsheet formula, or one that CSV must
+    # quote (see escaping.py); every other cell of a parsed column is a plain number or went
+    # through Python here, so no other scan of these columns is needed.
     risky: set[str] = field(default_factory=set)
+    quoted: set[str] = field(default_factory=set)
+
+    def notice(self, column: str, texts: list[str]) -> None:
+        """Note a column's cells that a spreadsheet would run or CSV must quote."""
+        if any(starts_risky(t) for t in texts):
+            self.risky.add(column)
+        if any(needs_quotes(t) for t in texts):
+            self.quoted.add(column)
 
     def parse(self, frame: pl.DataFrame, sources: dict[str, AnalyteSource]) -> pl.DataFrame:
         """Add each analyte's working columns (see `names`) to the frame."""
@@ -91,8 +100,16 @@ class CellParser:
             for p in plans
         )
         frame = frame.with_columns(e for p in plans for e in self._fast(frame, p, keys[p.analyte]))
-        for plan in plans:
-            slow = self._slow(frame, plan)
+        leftover = (
+            frame.select(
+                (~pl.col(p.temp("fast")) & pl.col(p.source.column).is_not_null()).sum()
+                for p in plans
+            ).row(0)
+            if plans
+            else ()
+        )
+        for plan, count in zip(plans, leftover, strict=True):
+            slow = self._slow(frame, plan) if count else None
             if slow is not None:
                 plan.has_slow = True
                 frame = frame.join(
@@ -160,8 +177,7 @@ class CellParser:
         if not plan.dynamic:
             return pl.lit(plan.source.unit or model.default_unit, pl.String)
         texts = frame.get_column(plan.temp("unit_in")).unique().to_list()
-        if any(starts_risky(t) for t in texts):
-            self.risky.add(str(plan.source.unit_column))
+        self.notice(str(plan.source.unit_column), texts)
         keys = {
             t: _resolve(self.catalog, plan.analyte, t) if t else model.default_unit for t in texts
         }
@@ -175,8 +191,7 @@ class CellParser:
         if wanted.height == 0:
             return None
         keys = wanted.select(pl.col(column).alias(plan.temp("text")), *plan.keys()[1:]).unique()
-        if any(starts_risky(t) for t in keys.get_column(plan.temp("text")).to_list()):
-            self.risky.add(column)
+        self.notice(column, keys.get_column(plan.temp("text")).to_list())
         fixed = (plan.source.unit or "", plan.source.unit_source)
         rows = [
             (*key, *self._parse_one(plan.analyte, *(key if plan.dynamic else (*key, *fixed))))

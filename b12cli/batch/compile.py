@@ -56,8 +56,8 @@ class CompiledRuleset:
         }
 
     def apply(
-        self, frame: pl.DataFrame, censored: frozenset[str] = frozenset(), explain: bool = False
-    ) -> pl.DataFrame:
+        self, frame: pl.LazyFrame, censored: frozenset[str] = frozenset(), explain: bool = False
+    ) -> pl.LazyFrame:
         """Add band masks, derived statuses, the rule index and the caveat (and step) masks.
 
         `censored`: analytes with a censored value in this chunk (the others need only the
@@ -98,8 +98,8 @@ class CompiledRuleset:
         return names.outcome(self.index, "steps")
 
     def _first_match(
-        self, frame: pl.DataFrame, conditions: list[Condition], out: str
-    ) -> pl.DataFrame:
+        self, frame: pl.LazyFrame, conditions: list[Condition], out: str
+    ) -> pl.LazyFrame:
         """0 where the first condition that is not false cannot be told, k+1 where k-th holds."""
         temps = [f"{out}_{k}" for k in range(len(conditions))]
         frame = frame.with_columns(
@@ -111,7 +111,7 @@ class CompiledRuleset:
             chain = pl.when(cond.is_null()).then(0).when(cond).then(k + 1).otherwise(chain)
         return frame.with_columns(chain.cast(pl.Int32).alias(out)).drop(temps)
 
-    def _derive(self, frame: pl.DataFrame, name: str) -> pl.DataFrame:
+    def _derive(self, frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
         """`evaluate.derive`: a bitmask of the values the status can take (bit k: the k-th
         distinct value, the top bit: no candidate matched). A candidate that cannot be told
         joins the set and the search goes on; the first that holds ends it."""

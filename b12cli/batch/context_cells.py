@@ -12,7 +12,6 @@ from collections.abc import Callable, Mapping
 import polars as pl
 
 from b12cli.batch import names
-from b12cli.batch.escaping import starts_risky
 from b12cli.model import Catalog
 
 Parsed = tuple[object, str | None]
@@ -82,17 +81,17 @@ PARSERS: dict[str, Callable[[str, Catalog], Parsed]] = {
 
 
 def parse_context(
-    frame: pl.DataFrame, context: dict[str, str], catalog: Catalog, risky: set[str]
+    frame: pl.DataFrame,
+    context: dict[str, str],
+    catalog: Catalog,
+    notice: Callable[[str, list[str]], None],
 ) -> pl.DataFrame:
-    """Add a typed column and an error column for each mapped context field.
-
-    Columns with a cell that starts like a spreadsheet formula are added to `risky`.
-    """
+    """Add a typed column and an error column for each mapped context field; `notice` sees
+    each column's distinct texts (see `CellParser.notice`)."""
     columns = []
     for field, column in context.items():
         texts = [t for t in frame.get_column(column).unique().to_list() if t and t.strip()]
-        if any(starts_risky(t) for t in texts):
-            risky.add(column)
+        notice(column, texts)
         parsed = {t: PARSERS[field](t, catalog) for t in texts}
         cell = pl.col(column)
         values = {t: v for t, (v, _) in parsed.items()}

@@ -30,9 +30,23 @@ def escape_expr(column: pl.Expr) -> pl.Expr:
     return pl.when(risky).then(pl.lit("'") + column).otherwise(column)
 
 
-def risky_columns(frame: pl.DataFrame, columns: list[str]) -> set[str]:
-    """The columns (of those given) holding at least one cell that starts like a formula."""
-    if not columns:
-        return set()
-    found = frame.select(pl.col(c).str.contains(RISKY).any().alias(c) for c in columns)
-    return {c for c, hit in found.row(0, named=True).items() if hit}
+QUOTED = [",", '"', "\n", "\r"]
+
+
+def needs_quotes(text: str) -> bool:
+    """Whether a CSV cell must be quoted (it holds the delimiter, a quote or a line break)."""
+    return any(q in text for q in QUOTED)
+
+
+def scan(frame: pl.DataFrame, formulas: list[str], quotes: list[str]) -> tuple[set[str], set[str]]:
+    """Of the columns given, those with a cell that starts like a formula, and those with a
+    cell that must be quoted."""
+    exprs = [pl.col(c).str.contains(RISKY).any().alias(f"f{i}") for i, c in enumerate(formulas)]
+    exprs += [pl.col(c).str.contains_any(QUOTED).any().alias(f"q{i}") for i, c in enumerate(quotes)]
+    if not exprs:
+        return set(), set()
+    found = frame.select(exprs).row(0, named=True)
+    return (
+        {c for i, c in enumerate(formulas) if found[f"f{i}"]},
+        {c for i, c in enumerate(quotes) if found[f"q{i}"]},
+    )

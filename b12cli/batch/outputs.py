@@ -14,10 +14,12 @@ import polars as pl
 from b12cli.batch import names
 from b12cli.batch.bandmasks import mask_labels
 from b12cli.batch.compile import CompiledRuleset
-from b12cli.batch.escaping import escape_expr, escape_text, risky_columns
+from b12cli.batch.escaping import escape_expr, escape_text, needs_quotes, scan
 from b12cli.batch.pipeline import Plan
+from b12cli.batch.segments import Part, analyte_part, head_part, joined
 
 CLASH_SUFFIX = "_b12cli"
+DENSE_BITS = 12  # up to this many caveats, the text of every caveat mask is built up front
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -66,6 +68,19 @@ class OutputLayout:
                     if analyte in c.banded
                 ]
         self.appended = [_Out(unique_name(n, taken), k, r, a) for n, k, r, a in appended]
+        self.quoted_texts = any(needs_quotes(t) for t in self._fixed_texts())
+
+    def _fixed_texts(self) -> list[str]:
+        """Every header and every text the rulesets can put in a cell."""
+        texts = [*self.names]
+        for c in self.compiled:
+            texts += [t for r in c.rules for t in (r.category, r.id)]
+            texts += [v.id for v in c.ruleset.caveats]
+            if self.plan.explain:
+                texts += [t for r in c.rules for t in (r.label, r.summary)]
+                texts += [s.text for s in c.ruleset.steps.values()]
+            texts += [label for a in c.banded for label in mask_labels(c.ruleset.bands[a]).values()]
+        return texts
 
     @property
     def names(self) -> list[str]:
@@ -78,18 +93,23 @@ class OutputLayout:
         *,
         escape: bool,
         text_values: bool,
-        checked: frozenset[str] = frozenset(),
-    ) -> pl.DataFrame:
-        """The output columns of one interpreted chunk.
+        seen: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+        merge: bool = False,
+    ) -> tuple[pl.DataFrame, bool]:
+        """The output columns of one interpreted chunk, and whether no cell needs CSV quotes.
 
-        `escape`: formula-escape text cells (CSV), except in `checked` columns already known
-        to hold no such cell; `text_values`: always give values as text (otherwise a chunk
-        without censored values keeps them numeric, which CSV writes the same way).
+        `escape`: formula-escape text cells (CSV); `seen`: input columns the engine already
+        knows hold no formula-like cell, and no cell needing quotes (`Engine.seen`), so only
+        the others are scanned. `text_values`: always give values as text (otherwise a chunk
+        without censored values keeps them numeric, which CSV writes the same way). `merge`:
+        write runs of few-valued columns as one (CSV only; the header is `header()`).
         """
-        risky: set[str] = set()
-        if escape:
-            unchecked = [c for c in [*self.inputs, names.ROW_ERRORS] if c not in checked]
-            risky = risky_columns(frame, unchecked)
+        columns = [*self.inputs, names.ROW_ERRORS]
+        risky, quoted = scan(
+            frame,
+            [c for c in columns if c not in seen[0]] if escape else [],
+            [c for c in columns if c not in seen[1]],
+        )
         inputs = [escape_expr(pl.col(c)).alias(c) if c in risky else pl.col(c) for c in self.inputs]
         out = [self._expr(frame, o, escape, text_values).alias(o.name) for o in self.appended]
         if names.ROW_ERRORS in risky:
@@ -97,8 +117,50 @@ class OutputLayout:
                 escape_expr(e).alias(o.name) if o.kind == "error" else e
                 for e, o in zip(out, self.appended, strict=True)
             ]
+        quote_free = not (quoted or self.quoted_texts)
+        if merge and quote_free and not self.plan.explain:
+            out = self._merged(frame, out, escape)
+            return frame.select(*inputs, *out), True
         selected = frame.select(*inputs, *out)
-        return selected.rename(escape_text) if escape else selected
+        return (selected.rename(escape_text) if escape else selected), quote_free
+
+    def _merged(self, frame: pl.DataFrame, out: list[pl.Expr], escape: bool) -> list[pl.Expr]:
+        """`out` with runs of few-valued columns joined into one (see segments.py)."""
+        columns: list[pl.Expr] = []
+        head = [head_part(c, escape) for c in self.compiled]
+        if frame.get_column(names.ROW_ERRORS).null_count() == frame.height:
+            head.append(Part(pl.lit(0, pl.Int64), 0, lambda _: [""]))
+        groups: list[list[Part]] = [head]
+        analytes = [a for a in self.plan.catalog.analytes if a in self.plan.columns.analytes]
+        for analyte in analytes:
+            unit = self.plan.catalog.analytes[analyte].canonical_unit
+            groups.append([analyte_part(analyte, unit, self.compiled, escape)])
+        done = 0
+        for i, (start, end) in enumerate(self._spans(len(head) == len(self.compiled))):
+            merged = joined(frame, groups[i]) if end - start > 1 else None
+            columns += out[done:start]
+            columns += (
+                [merged.alias(f"{names.PREFIX}seg{i}")] if merged is not None else out[start:end]
+            )
+            done = end
+        return columns + out[done:]
+
+    def _spans(self, error_apart: bool) -> list[tuple[int, int]]:
+        """Where each mergeable run sits in `appended`: the head (with the error column when
+        no row has one), then each analyte's unit and band(s)."""
+        head_end = next(i for i, o in enumerate(self.appended) if o.kind == "error")
+        found = [(0, head_end + (0 if error_apart else 1))]
+        for i, o in enumerate(self.appended):
+            if o.kind == "unit":
+                end = i + 1
+                while end < len(self.appended) and self.appended[end].kind == "band":
+                    end += 1
+                found.append((i, end))
+        return found
+
+    def header(self, escape: bool) -> list[str]:
+        """The column names as the CSV header shows them."""
+        return [escape_text(n) for n in self.names] if escape else self.names
 
     def _expr(self, frame: pl.DataFrame, out: _Out, escape: bool, text_values: bool) -> pl.Expr:
         if out.kind == "error":
@@ -128,9 +190,12 @@ class OutputLayout:
         return pl.concat_str([prefix, rounded.cast(pl.String)])
 
 
-def _lookup(texts: list[str], index: pl.Expr, escape: bool) -> pl.Expr:
+def _lookup(texts: list[str], index: pl.Expr, escape: bool, empty: bool = False) -> pl.Expr:
+    """texts[index] as an Enum column (`empty`: the empty text reads as null)."""
     shown = [escape_text(t) if escape else t for t in texts]
-    return pl.lit(pl.Series(shown, dtype=pl.Enum(list(dict.fromkeys(shown))))).gather(index)
+    values: list[str | None] = [None if empty and not t else t for t in shown]
+    categories = list(dict.fromkeys(t for t in values if t is not None))
+    return pl.lit(pl.Series(values, dtype=pl.Enum(categories))).gather(index)
 
 
 def _band(compiled: CompiledRuleset, analyte: str, escape: bool) -> pl.Expr:
@@ -145,6 +210,11 @@ def _by_mask(frame: pl.DataFrame, compiled: CompiledRuleset, kind: str, escape: 
     if kind == "caveats":
         key = pl.col(compiled.caveat_column)
         ids = [c.id for c in compiled.ruleset.caveats]
+        if len(ids) <= DENSE_BITS:  # every mask's text, looked up by index
+            texts = [
+                ";".join(i for k, i in enumerate(ids) if m >> k & 1) for m in range(1 << len(ids))
+            ]
+            return _lookup([escape_text(t) if escape else t for t in texts], key, False, empty=True)
         text = {
             m: ";".join(i for k, i in enumerate(ids) if m >> k & 1) for m in _distinct(frame, key)
         }

@@ -47,13 +47,18 @@ class Engine:
         ]
         self.cells = CellParser(plan.catalog, plan.decimal)
 
-    def checked(self) -> frozenset[str]:
-        """Input columns known to hold no cell that starts like a spreadsheet formula."""
+    def parsed(self) -> frozenset[str]:
+        """Input columns the engine reads: each of their cells is seen by it (see `seen`)."""
         columns = self.plan.columns
-        parsed = {s.column for s in columns.analytes.values()}
-        parsed |= {s.unit_column for s in columns.analytes.values() if s.unit_column}
-        parsed |= set(columns.context.values())
-        return frozenset(parsed - self.cells.risky)
+        found = {s.column for s in columns.analytes.values()}
+        found |= {s.unit_column for s in columns.analytes.values() if s.unit_column}
+        return frozenset(found | set(columns.context.values()))
+
+    def seen(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Input columns known to hold no cell that starts like a formula, and none that CSV
+        must quote (so the writer need not look)."""
+        parsed = self.parsed()
+        return parsed - self.cells.risky, parsed - self.cells.quoted
 
     def run(self, table: Table) -> Iterator[pl.DataFrame]:
         """Each chunk of the table, interpreted, with a 1-based `names.ROW` number."""
@@ -73,28 +78,31 @@ class Engine:
         if frame.get_column(names.UNUSABLE).null_count() < frame.height:
             frame, columns = self._void_unusable(frame)
         frame = self.cells.parse(frame, columns.analytes)
-        frame = parse_context(frame, columns.context, self.plan.catalog, self.cells.risky)
-        frame = frame.with_columns(self._row_errors(frame).alias(names.ROW_ERRORS))
+        frame = parse_context(frame, columns.context, self.plan.catalog, self.cells.notice)
         censored = frozenset(
             a
             for a in self.plan.columns.analytes
             if frame.get_column(names.comparator(a)).null_count() < frame.height
         )
+        # The rulesets run as one lazy query: polars shares repeated tests and runs
+        # independent ones in parallel.
+        lazy = frame.lazy().with_columns(self._row_errors(frame).alias(names.ROW_ERRORS))
         for compiled in self.compiled:
-            frame = compiled.apply(frame, censored, self.plan.explain)
-        return frame
+            lazy = compiled.apply(lazy, censored, self.plan.explain)
+        return lazy.collect()
 
     def _void_unusable(self, frame: pl.DataFrame) -> tuple[pl.DataFrame, ColumnMap]:
         """Copies of the parsed columns, empty on unusable rows, and the map pointing at them."""
         columns = self.plan.columns
-        parsed = sorted(self.checked() | self.cells.risky)
+        parsed = sorted(self.parsed())
         void = pl.col(names.UNUSABLE).is_not_null()
         copies = {c: f"{names.PREFIX}void_{c}" for c in parsed}
         frame = frame.with_columns(
             pl.when(void).then(None).otherwise(pl.col(c)).alias(v) for c, v in copies.items()
         )
-        # The copies hide which original column a risky cell came from: check them all.
+        # The copies hide which original column a cell came from: let the writer look.
         self.cells.risky.update(parsed)
+        self.cells.quoted.update(parsed)
         analytes = {
             a: replace(s, column=copies[s.column], unit_column=copies.get(s.unit_column or ""))
             for a, s in columns.analytes.items()

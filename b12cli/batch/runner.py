@@ -133,17 +133,15 @@ def _write(
     inputs = [c for c in table.columns if c != table.error_column]
     layout = OutputLayout(inputs, engine.plan, engine.compiled)
     parquet = request.fmt == "parquet"
-    writer = (ParquetWriter if parquet else CsvWriter)(handle, layout.names)
     escape = request.escape and not parquet
-
-    def write(frame: pl.DataFrame) -> None:
-        checked = engine.checked()
-        writer.write(layout.select(frame, escape=escape, text_values=parquet, checked=checked))
-
-    behind = Consumer(write)
+    writer = (ParquetWriter if parquet else CsvWriter)(handle, layout.header(escape))
+    behind: Consumer[tuple[pl.DataFrame, bool]] = Consumer(lambda out: writer.write(*out))
     for frame in engine.run(table):
         update(stats, frame, engine.compiled, engine.plan.catalog)
-        behind.put(frame)
+        selected = layout.select(
+            frame, escape=escape, text_values=parquet, seen=engine.seen(), merge=not parquet
+        )
+        behind.put(selected)
         if progress:
             progress(stats.rows)
     behind.close()

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
-DEPTH = 2
+DEPTH = 1
 _DONE = object()
 
 

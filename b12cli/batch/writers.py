@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Literal
 
 import polars as pl
 
@@ -69,15 +69,21 @@ class CsvWriter:
     def __init__(self, handle: BinaryIO, columns: list[str]) -> None:
         self.handle, self.columns, self.started = handle, columns, False
 
-    def write(self, frame: pl.DataFrame) -> None:
-        """Append one chunk."""
-        frame.write_csv(self.handle, include_header=not self.started)
-        self.started = True
+    def write(self, frame: pl.DataFrame, quote_free: bool = False) -> None:
+        """Append one chunk (`quote_free`: no cell needs quotes, so skip looking for them)."""
+        self._header()
+        style: Literal["never", "necessary"] = "never" if quote_free else "necessary"
+        frame.write_csv(self.handle, include_header=False, quote_style=style)
 
     def close(self) -> None:
         """Write the header alone if no row came."""
+        self._header()
+
+    def _header(self) -> None:
+        # The header is `columns`, whatever the chunks' own column names (see segments.py).
         if not self.started:
             pl.DataFrame(schema=dict.fromkeys(self.columns, pl.String)).write_csv(self.handle)
+            self.started = True
 
 
 class ParquetWriter:
@@ -88,7 +94,7 @@ class ParquetWriter:
         self.folder = Path(tempfile.mkdtemp(prefix="b12cli-parquet-"))
         self.parts: list[Path] = []
 
-    def write(self, frame: pl.DataFrame) -> None:
+    def write(self, frame: pl.DataFrame, quote_free: bool = False) -> None:
         """Keep one chunk as a part (every column as text, so the parts share a schema)."""
         part = self.folder / f"{len(self.parts):06d}.parquet"
         frame.select(pl.all().cast(pl.String)).write_parquet(part)

@@ -152,7 +152,7 @@ def batch_rows(frame: pl.DataFrame, ruleset: str) -> tuple[list[dict[str, Any]],
     engine = Engine(plan)
     worked = engine.process(frame)
     layout = OutputLayout(frame.columns, plan, engine.compiled)
-    out = layout.select(worked, escape=False, text_values=True)
+    out, _ = layout.select(worked, escape=False, text_values=True)
     return out.to_dicts(), worked
 
 
