@@ -40,13 +40,15 @@ def make_input(rows: int, folder: Path) -> Path:
 
 def commands(source: Path, folder: Path, pandas: bool) -> dict[str, list[str]]:
     """The commands compared, each writing its own output file."""
+    python, src = sys.executable, str(source)
     found = {
-        "b12cli batch": [sys.executable, "-m", "b12cli", "batch", str(source), "-o", str(folder / "b12cli.csv"), "--quiet"],
-        "baseline_polars": [sys.executable, str(BENCH / "baseline_polars.py"), str(source), str(folder / "polars.csv")],
-    }  # fmt: skip
+        "b12cli batch": [python, "-m", "b12cli", "batch", src, "-o", str(folder / "b12cli.csv")],
+        "baseline_polars": [python, str(BENCH / "baseline_polars.py"), src, str(folder / "pl.csv")],
+    }
+    found["b12cli batch"].append("--quiet")
     if pandas:
         found["baseline_pandas"] = [
-            sys.executable, str(BENCH / "baseline_pandas.py"), str(source), str(folder / "pandas.csv")
+            python, str(BENCH / "baseline_pandas.py"), src, str(folder / "pd.csv")
         ]  # fmt: skip
     return found
 
