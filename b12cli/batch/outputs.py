@@ -16,7 +16,7 @@ from b12cli.batch.bandmasks import mask_labels
 from b12cli.batch.compile import CompiledRuleset
 from b12cli.batch.escaping import escape_expr, escape_text, needs_quotes, scan
 from b12cli.batch.pipeline import Plan
-from b12cli.batch.segments import Part, analyte_part, head_part, joined
+from b12cli.batch.segments import Segment, analyte_segment, rule_segment
 
 CLASH_SUFFIX = "_b12cli"
 DENSE_BITS = 12  # up to this many caveats, the text of every caveat mask is built up front
@@ -69,6 +69,7 @@ class OutputLayout:
                 ]
         self.appended = [_Out(unique_name(n, taken), k, r, a) for n, k, r, a in appended]
         self.quoted_texts = any(needs_quotes(t) for t in self._fixed_texts())
+        self._joined: dict[bool, list[Segment]] = {}
 
     def _fixed_texts(self) -> list[str]:
         """Every header and every text the rulesets can put in a cell."""
@@ -119,44 +120,36 @@ class OutputLayout:
             ]
         quote_free = not (quoted or self.quoted_texts)
         if merge and quote_free and not self.plan.explain:
-            out = self._merged(frame, out, escape)
+            out = self._merged(out, escape)
             return frame.select(*inputs, *out), True
         selected = frame.select(*inputs, *out)
         return (selected.rename(escape_text) if escape else selected), quote_free
 
-    def _merged(self, frame: pl.DataFrame, out: list[pl.Expr], escape: bool) -> list[pl.Expr]:
-        """`out` with runs of few-valued columns joined into one (see segments.py)."""
-        columns: list[pl.Expr] = []
-        head = [head_part(c, escape) for c in self.compiled]
-        if frame.get_column(names.ROW_ERRORS).null_count() == frame.height:
-            head.append(Part(pl.lit(0, pl.Int64), 0, lambda _: [""]))
-        groups: list[list[Part]] = [head]
-        analytes = [a for a in self.plan.catalog.analytes if a in self.plan.columns.analytes]
-        for analyte in analytes:
-            unit = self.plan.catalog.analytes[analyte].canonical_unit
-            groups.append([analyte_part(analyte, unit, self.compiled, escape)])
-        done = 0
-        for i, (start, end) in enumerate(self._spans(len(head) == len(self.compiled))):
-            merged = joined(frame, groups[i]) if end - start > 1 else None
-            columns += out[done:start]
-            columns += (
-                [merged.alias(f"{names.PREFIX}seg{i}")] if merged is not None else out[start:end]
-            )
-            done = end
-        return columns + out[done:]
-
-    def _spans(self, error_apart: bool) -> list[tuple[int, int]]:
-        """Where each mergeable run sits in `appended`: the head (with the error column when
-        no row has one), then each analyte's unit and band(s)."""
-        head_end = next(i for i, o in enumerate(self.appended) if o.kind == "error")
-        found = [(0, head_end + (0 if error_apart else 1))]
-        for i, o in enumerate(self.appended):
-            if o.kind == "unit":
+    def _segments(self, escape: bool) -> list[Segment]:
+        """Runs of few-valued appended columns that can be written as one (see segments.py)."""
+        found: list[Segment | None] = []
+        kinds = [o.kind for o in self.appended]
+        for i, out in enumerate(self.appended):
+            if out.kind == "category" and kinds[i + 1 : i + 2] == ["rules_fired"]:
+                found.append(rule_segment(i, self.compiled[out.ruleset or 0], escape))
+            elif out.kind == "unit" and out.analyte is not None:
                 end = i + 1
-                while end < len(self.appended) and self.appended[end].kind == "band":
+                while end < len(kinds) and kinds[end] == "band":
                     end += 1
-                found.append((i, end))
-        return found
+                unit = self.plan.catalog.analytes[out.analyte].canonical_unit  # type: ignore[index]
+                found.append(analyte_segment(i, end, out.analyte, unit, self.compiled, escape))
+        return [s for s in found if s is not None]
+
+    def _merged(self, out: list[pl.Expr], escape: bool) -> list[pl.Expr]:
+        """`out` with each run of few-valued columns replaced by its joined column."""
+        if escape not in self._joined:
+            self._joined[escape] = self._segments(escape)
+        columns: list[pl.Expr] = []
+        done = 0
+        for segment in self._joined[escape]:
+            columns += [*out[done : segment.start], segment.expr()]
+            done = segment.end
+        return columns + out[done:]
 
     def header(self, escape: bool) -> list[str]:
         """The column names as the CSV header shows them."""

@@ -135,13 +135,18 @@ def _write(
     parquet = request.fmt == "parquet"
     escape = request.escape and not parquet
     writer = (ParquetWriter if parquet else CsvWriter)(handle, layout.header(escape))
-    behind: Consumer[tuple[pl.DataFrame, bool]] = Consumer(lambda out: writer.write(*out))
+
+    def write(frame: pl.DataFrame) -> None:
+        # On the writer thread: `seen` only grows, so what it says of earlier chunks holds.
+        seen = engine.seen()
+        writer.write(
+            *layout.select(frame, escape=escape, text_values=parquet, seen=seen, merge=not parquet)
+        )
+
+    behind: Consumer[pl.DataFrame] = Consumer(write)
     for frame in engine.run(table):
         update(stats, frame, engine.compiled, engine.plan.catalog)
-        selected = layout.select(
-            frame, escape=escape, text_values=parquet, seen=engine.seen(), merge=not parquet
-        )
-        behind.put(selected)
+        behind.put(frame)
         if progress:
             progress(stats.rows)
     behind.close()

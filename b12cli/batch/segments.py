@@ -1,10 +1,10 @@
 """A CSV speed-up: neighbouring output columns with few distinct values, written as one column.
 
-Category, rule and caveats (per ruleset), and each analyte's unit and band(s), take a handful
-of value combinations per chunk. When no cell of a chunk needs CSV quotes, each such run of
-columns becomes one pre-joined text column ("not_deficient,mma-normal,kidney-unknown"), looked
-up from a small integer key: the file is byte for byte what separate columns would give, with
-fewer columns for the CSV writer to format.
+A ruleset's category and rule, and an analyte's unit and band(s), take only a few value
+combinations. When no cell of a chunk needs CSV quotes, each such run of columns becomes one
+pre-joined text column ("not_deficient,mma-normal"), looked up by a small integer key from a
+table built once: the file is byte for byte what separate columns would give, with fewer
+columns for the CSV writer to format.
 """
 
 from __future__ import annotations
@@ -19,79 +19,61 @@ from b12cli.batch.bandmasks import band_names, mask_labels
 from b12cli.batch.compile import CompiledRuleset
 from b12cli.batch.escaping import escape_text
 
-MAX_BITS = 62
+MAX_BITS = 10  # at most 1024 combinations per run, all written out up front
 
 
 @dataclass(frozen=True)
-class Part:
-    """Some neighbouring cells: an integer key per row, and the cells each key stands for."""
+class Segment:
+    """Output columns `start:end` (of the appended ones), joined: `table[key]` per row."""
 
+    start: int
+    end: int
     key: pl.Expr
-    bits: int
-    cells: Callable[[int], list[str]]
+    table: pl.Series
+
+    def expr(self) -> pl.Expr:
+        """The joined text column."""
+        return pl.lit(self.table).gather(self.key).alias(f"{names.PREFIX}seg{self.start}")
 
 
-def head_part(compiled: CompiledRuleset, escape: bool) -> Part:
-    """Category, rules fired and caveats of one ruleset."""
-    caveats = [c.id for c in compiled.ruleset.caveats]
-    width = len(caveats)
+def rule_segment(start: int, compiled: CompiledRuleset, escape: bool) -> Segment | None:
+    """Category and rule fired of one ruleset (columns `start`, `start + 1`)."""
     shown = _shower(escape)
-
-    def cells(key: int) -> list[str]:
-        rule, mask = compiled.rules[key >> width], key & ((1 << width) - 1)
-        fired = ";".join(c for k, c in enumerate(caveats) if mask >> k & 1)
-        return [shown(rule.category), shown(rule.id), shown(fired)]
-
-    rule_bits = max(len(compiled.rules) - 1, 1).bit_length()
-    key = pl.col(compiled.rule_column).cast(pl.Int64) * (1 << width) + pl.col(
-        compiled.caveat_column
-    )
-    return Part(key, rule_bits + width, cells)
+    texts = [f"{shown(r.category)},{shown(r.id)}" for r in compiled.rules]
+    return _segment(start, start + 2, pl.col(compiled.rule_column), texts)
 
 
-def analyte_part(analyte: str, unit: str, compiled: list[CompiledRuleset], escape: bool) -> Part:
+def analyte_segment(
+    start: int, end: int, analyte: str, unit: str, compiled: list[CompiledRuleset], escape: bool
+) -> Segment | None:
     """An analyte's unit and its band under each ruleset that bands it (blank if not given)."""
     banding = [c for c in compiled if analyte in c.banded]
     widths = [len(band_names(c.ruleset.bands[analyte])) for c in banding]  # type: ignore[index]
     labels = [mask_labels(c.ruleset.bands[analyte]) for c in banding]  # type: ignore[index]
-    shown = _shower(escape)
-    key: pl.Expr = pl.lit(1, pl.Int64)
-    offset = 1
-    for c, width in zip(banding, widths, strict=True):
-        key = key + pl.col(names.mask(c.index, analyte)).cast(pl.Int64) * (1 << offset)
-        offset += width
-
-    def cells(value: int) -> list[str]:
-        if not value:
-            return [""] * (1 + len(banding))
-        found, at = [shown(unit)], 1
-        for width, label in zip(widths, labels, strict=True):
-            found.append(shown(label[value >> at & ((1 << width) - 1)]))
-            at += width
-        return found
-
-    present = pl.col(names.value(analyte)).is_not_null()
-    return Part(pl.when(present).then(key).otherwise(0), offset, cells)
-
-
-def joined(frame: pl.DataFrame, parts: list[Part]) -> pl.Expr | None:
-    """One text column holding the parts' cells joined by commas (None: keys too wide)."""
-    if sum(p.bits for p in parts) > MAX_BITS:
+    bits = 1 + sum(widths)
+    if bits > MAX_BITS:
         return None
-    key: pl.Expr = pl.lit(0, pl.Int64)
-    offset = 0
-    for part in parts:
-        key = key + part.key.cast(pl.Int64) * (1 << offset)
-        offset += part.bits
-    texts = {}
-    for value in frame.select(key.unique()).to_series().to_list():
-        cells, at = [], 0
-        for part in parts:
-            cells += part.cells(value >> at & ((1 << part.bits) - 1))
-            at += part.bits
-        texts[value] = ",".join(cells)
-    categories = list(dict.fromkeys(texts.values()))
-    return key.replace_strict(texts, return_dtype=pl.Enum(categories))
+    shown = _shower(escape)
+    table = [",".join([""] * (1 + len(banding)))] * (1 << bits)
+    for code in range(1, 1 << bits, 2):  # odd codes: a value was given
+        cells, at = [shown(unit)], 1
+        for width, label in zip(widths, labels, strict=True):
+            cells.append(shown(label[code >> at & ((1 << width) - 1)]))
+            at += width
+        table[code] = ",".join(cells)
+    key: pl.Expr = pl.lit(1, pl.Int64)
+    at = 1
+    for c, width in zip(banding, widths, strict=True):
+        key = key + pl.col(names.mask(c.index, analyte)).cast(pl.Int64) * (1 << at)
+        at += width
+    present = pl.col(names.value(analyte)).is_not_null()
+    return _segment(start, end, pl.when(present).then(key).otherwise(0), table)
+
+
+def _segment(start: int, end: int, key: pl.Expr, texts: list[str]) -> Segment | None:
+    if len(texts) > 1 << MAX_BITS:
+        return None
+    return Segment(start, end, key, pl.Series(texts, dtype=pl.Enum(list(dict.fromkeys(texts)))))
 
 
 def _shower(escape: bool) -> Callable[[str], str]:
