@@ -167,16 +167,20 @@ ANY_CELL = st.one_of(CELL, st.text(max_size=30)).map(lambda t: t.translate(_CONT
 RESULT_CELL = st.one_of(
     canonical_value("b12").map(repr), st.sampled_from(["<150", ">2000", "", "hemolysed"])
 )
-MMA_CELL = st.one_of(canonical_value("mma").map(repr), st.sampled_from(["<0.1", "", "n/a"]))
+MMA_CELL = st.one_of(
+    canonical_value("mma").map(repr),
+    canonical_value("mma").map(lambda v: f"{v:.2f}".replace(".", ",")),  # a decimal comma
+    st.sampled_from(["<0.1", "", "n/a"]),
+)
 RISKY = ("=", "+", "-", "@", "\t", "\r")
 
 
-def run_batch_on(rows: list[list[str]], *extra: str) -> tuple[int, str]:
+def run_batch_on(rows: list[list[str]], *extra: str, delimiter: str = ",") -> tuple[int, str]:
     """Write rows under a fixed header, run `batch FILE --quiet EXTRA...`; (exit, stdout)."""
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "lab.csv"
         with path.open("w", encoding="utf-8", newline="") as handle:
-            writer = csv.writer(handle, lineterminator="\r\n")
+            writer = csv.writer(handle, delimiter=delimiter, lineterminator="\r\n")
             writer.writerows([["sample_id", "B12 (ng/L)", "MMA (umol/L)", "comment"], *rows])
         result = CliRunner().invoke(app, ["batch", str(path), "--quiet", *extra], env=ENV)
     # stdout_bytes: CliRunner's `stdout` turns every CRLF, even inside a quoted cell, into LF.
@@ -227,10 +231,15 @@ def unescaped(text: str, original: str) -> str:
 
 
 @BATCH_BUDGET
-@given(table(ANY_CELL))
-def test_csv_out_reads_back_to_the_same_values_as_jsonl(rows: list[list[str]]) -> None:
-    _, as_csv = run_batch_on(rows)
-    _, as_jsonl = run_batch_on(rows, "--format", "jsonl")
+@given(table(ANY_CELL), st.sampled_from([",", ";", "|"]))
+def test_csv_out_reads_back_to_the_same_values_as_jsonl(
+    rows: list[list[str]], delimiter: str
+) -> None:
+    # Whatever the input's delimiter, the output is comma-separated and quoted as needed.
+    _, as_csv = run_batch_on(rows, "--delimiter", delimiter, delimiter=delimiter)
+    _, as_jsonl = run_batch_on(
+        rows, "--delimiter", delimiter, "--format", "jsonl", delimiter=delimiter
+    )
     back = list(csv.DictReader(io.StringIO(as_csv, newline="")))
     records = [json.loads(line) for line in as_jsonl.splitlines()]
     assert len(back) == len(rows) == len(records)
