@@ -30,7 +30,10 @@ def read_csv(path: Path) -> list[dict[str, str]]:
     """The output CSV as dicts (the file must exist and have a header)."""
     csv.field_size_limit(1 << 26)  # the 2 MB cell; the default limit is 128 KiB
     with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        rows = list(csv.DictReader(handle))
+    for i, row in enumerate(rows):  # DictReader files surplus cells under None
+        assert None not in row and None not in row.values(), f"output row {i} is misaligned"
+    return rows
 
 
 def check_rows(rows: list[dict[str, str]], case: dict[str, Any]) -> None:
