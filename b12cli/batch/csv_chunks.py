@@ -29,6 +29,9 @@ MAX_PENDING = 128 << 20
 _BLANK_LINES = re.compile(rb"(?:^|\n)(?:\r?\n)+")
 _BOM = b"\xef\xbb\xbf"
 _EXTRA = f"{names.PREFIX}extra"
+_LOSSY = f"{names.PREFIX}lossy"
+NOT_UTF8 = "bytes that are not UTF-8 were replaced in this row, so none of its cells was used"
+UNCLOSED = "a quote opened in this row is never closed, so its cells may be shifted; none was used"
 
 
 class _RefusedError(Exception):
@@ -104,19 +107,46 @@ def _chunks(where: _Where, offset: int, block: int, chunk_rows: int) -> Iterator
         with Path(where.path).open("rb") as handle:
             handle.seek(offset)
             for start, data in record_ranges(handle, offset, block):
-                frame = _parse(data, where.delimiter, where.columns)
-                if frame is None:
-                    raise _RefusedError(start, row)
-                if frame.height:
-                    extra = frame.get_column(_EXTRA).is_not_null().arg_true().to_list()
-                    note_misaligned(where.row_errors, [row + i for i in extra], len(where.columns))
-                    yield frame.drop(_EXTRA)
-                    row += frame.height
+                for piece, unclosed in split_unclosed(data):
+                    frame = _parse(piece, where.delimiter, where.columns, quoting=not unclosed)
+                    if frame is None:
+                        raise _RefusedError(start, row)
+                    _note(where, frame, row, unclosed)
+                    if frame.height:
+                        yield frame.drop(_EXTRA, _LOSSY)
+                        row += frame.height
     except _RefusedError as refused:
         yield from python_chunks(
             where.path, refused.start, where.delimiter, where.columns, chunk_rows,
             where.row_errors, refused.row,
         )  # fmt: skip
+
+
+def _note(where: _Where, frame: pl.DataFrame, row: int, unclosed: bool) -> None:
+    """Record the frame's rows whose cells cannot be used."""
+    if unclosed:
+        where.row_errors[row] = UNCLOSED
+        return
+    extra = frame.get_column(_EXTRA).is_not_null().arg_true().to_list()
+    note_misaligned(where.row_errors, [row + i for i in extra], len(where.columns))
+    for i in frame.get_column(_LOSSY).arg_true().to_list():
+        where.row_errors.setdefault(row + i, NOT_UTF8)
+
+
+def split_unclosed(data: bytes) -> Iterator[tuple[bytes, bool]]:
+    """`data`, or, when a quote in it is never closed (only the file's last piece can end
+    inside quotes), the records before it, the line holding it (True: read its quotes as
+    text, so it cannot swallow the lines after it), and what follows, split the same way."""
+    while b'"' in data and data.count(b'"') % 2:
+        cut = record_end(data)
+        if cut:
+            yield data[:cut], False
+        line_end = data.find(b"\n", cut)
+        end = len(data) if line_end < 0 else line_end + 1
+        yield data[cut:end], True
+        data = data[end:]
+    if data:
+        yield data, False
 
 
 def record_ranges(handle: BinaryIO, offset: int, block: int) -> Iterator[tuple[int, bytes]]:
@@ -172,29 +202,47 @@ def drop_blank_lines(data: bytes) -> bytes:
     return b"".join(pieces)
 
 
-def _parse(data: bytes, delimiter: str, columns: list[str]) -> pl.DataFrame | None:
-    """The records of `data` (one column more than the header catches rows with too many
-    cells), or None when polars cannot read them. Strict UTF-8 is faster; a stray byte only
-    costs a second, lossy read."""
-    names_ = [*columns, _EXTRA]
+def _parse(
+    data: bytes, delimiter: str, columns: list[str], quoting: bool = True
+) -> pl.DataFrame | None:
+    """The records of `data` with an `_EXTRA` column (non-null where a row had more cells than
+    the header) and a `_LOSSY` one (true where bytes that are not UTF-8 were replaced), or
+    None when polars cannot read them. The common case, no row too long and valid UTF-8, is
+    tried first, as it is the fastest read."""
+    for encoding in ("utf8", "utf8-lossy"):
+        for names_ in (columns, [*columns, _EXTRA]):
+            frame = _read(data, delimiter, names_, encoding, quoting)
+            if frame is None:
+                continue
+            if _EXTRA not in names_:
+                frame = frame.with_columns(pl.lit(None, pl.String).alias(_EXTRA))
+            replaced = pl.any_horizontal(pl.col(columns).str.contains("\ufffd", literal=True))
+            lossy = replaced if encoding == "utf8-lossy" else pl.lit(False)
+            return frame.with_columns(lossy.fill_null(False).alias(_LOSSY))
+    return None
+
+
+def _read(
+    data: bytes, delimiter: str, columns: list[str], encoding: str, quoting: bool
+) -> pl.DataFrame | None:
     options: dict[str, Any] = {
+        "quote_char": '"' if quoting else None,
         "has_header": False,
-        "new_columns": names_,
-        "schema": dict.fromkeys(names_, pl.String),
+        "new_columns": columns,
+        "schema": dict.fromkeys(columns, pl.String),
         "separator": delimiter,
-        "truncate_ragged_lines": True,
+        "encoding": encoding,
         "missing_columns": "insert",
-        "extra_columns": "ignore",
         "raise_if_empty": False,
     }
-    for encoding in ("utf8", "utf8-lossy"):
-        try:
-            frame = pl.read_csv(data, encoding=encoding, **options)
-            # polars reads a blank line as a row of nulls; only then look for blank lines
-            # (a byte scan for them costs more than the parse when every line is short).
-            if frame.select(pl.all_horizontal(pl.all().is_null()).any()).item():
-                frame = pl.read_csv(drop_blank_lines(data), encoding=encoding, **options)
-        except pl.exceptions.PolarsError:
-            continue
-        return frame
-    return None
+    if columns[-1] == _EXTRA:  # one column past the header catches rows with too many cells
+        options |= {"truncate_ragged_lines": True, "extra_columns": "ignore"}
+    try:
+        frame = pl.read_csv(data, **options)
+        # polars reads a blank line as a row of nulls; only then look for blank lines (a
+        # byte scan for them costs more than the parse when every line is short).
+        if frame.select(pl.all_horizontal(pl.all().is_null()).any()).item():
+            frame = pl.read_csv(drop_blank_lines(data), **options)
+    except pl.exceptions.PolarsError:
+        return None
+    return frame

@@ -129,3 +129,30 @@ def test_plain_files_never_need_the_careful_path(
         ("4", None, "q\nr"),
     ]
     assert list(table.row_errors) == [3]
+
+
+def test_an_unclosed_quote_swallows_only_its_own_line(tmp_path: Path, tiny_blocks: None) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text(
+        'id,b12,note\n1,150,"ok, fine"\n2,"300\n3,400,x\n4,500,"y\nz"\n', encoding="utf-8"
+    )
+    table = read_delimited(str(path), ",", 10)
+    rows = [r for f in table.chunks for r in f.rows()]
+    assert rows == [
+        ("1", "150", "ok, fine"),
+        ("2", '"300', None),
+        ("3", "400", "x"),
+        ("4", "500", "y"),
+    ]
+    assert list(table.row_errors) == [2]
+    assert "never closed" in table.row_errors[2]
+
+
+def test_bytes_that_are_not_utf8_make_their_row_unusable(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"id,b12\nJ\xc3\xa9r\xc3\xb4me,150\nJ\xe9r\xf4me,420\nS3,260\n")
+    table = read_delimited(str(path), ",", 10)
+    rows = [r for f in table.chunks for r in f.rows()]
+    assert [r[1] for r in rows] == ["150", "420", "260"]
+    assert list(table.row_errors) == [2]
+    assert "not UTF-8" in table.row_errors[2]
