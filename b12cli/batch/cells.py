@@ -14,58 +14,26 @@ import polars as pl
 
 from b12cli.batch import names
 from b12cli.batch.bandmasks import first_of
+from b12cli.batch.cell_plan import (
+    COMPARATORS,
+    PLAIN,
+    UNIT_SOURCES,
+    CellPlan,
+    Parsed,
+    Picker,
+    fast_source,
+    parse_cell,
+    plain_number,
+    resolve,
+    unit_inputs,
+)
 from b12cli.batch.escaping import needs_quotes, starts_risky
 from b12cli.batch.headers import AnalyteSource
-from b12cli.errors import InputError
 from b12cli.model import Catalog
-from b12cli.units import resolve_unit, to_canonical
-from b12cli.values import Decimal, parse_measurement
+from b12cli.units import to_canonical
+from b12cli.values import Decimal
 
-# Plain numbers only: ASCII digits, at most one decimal mark, no sign or space.
-_PLAIN = {".": r"^[0-9]{1,15}(?:\.[0-9]{1,15})?$", ",": r"^[0-9]{1,15}(?:,[0-9]{1,15})?$"}
 CACHE_LIMIT = 200_000
-COMPARATORS = pl.Enum(["<", "<=", ">", ">="])
-UNIT_SOURCES = pl.Enum(["given", "default", "header", "column", "option"])
-Parsed = tuple[float | None, str | None, str | None, float | None, str | None, str | None]
-_MISSING: Parsed = (None, None, None, None, None, None)
-_FIELDS = {
-    "number": pl.Float64,
-    "unit": pl.String,
-    "cmp": pl.String,
-    "value": pl.Float64,
-    "source": pl.String,
-    "error": pl.String,
-}
-
-
-@dataclass
-class _Plan:
-    """One analyte's source and the working column names used while parsing it."""
-
-    analyte: str
-    source: AnalyteSource
-    has_slow: bool = False
-
-    def temp(self, what: str) -> str:
-        return f"{names.PREFIX}cells_{self.analyte}_{what}"
-
-    @property
-    def dynamic(self) -> bool:
-        """Whether the unit may differ by row (a unit column)."""
-        return self.source.unit_column is not None
-
-    def keys(self) -> list[str]:
-        """Slow-path join keys: the text, and for a unit column the unit text and source."""
-        return [self.temp("text"), *([self.temp("unit_in"), self.temp("source_in")] * self.dynamic)]
-
-    def slow_schema(self) -> dict[str, pl.DataType]:
-        keys = dict.fromkeys(self.keys(), pl.String())
-        return keys | {self.temp(f"slow_{k}"): v() for k, v in _FIELDS.items()}
-
-    def work(self) -> list[str]:
-        names_ = [self.temp(w) for w in ("fast", "number", "canonical")]
-        names_ += [self.temp("unit_in"), self.temp("source_in"), self.temp("key")] * self.dynamic
-        return names_ + [self.temp(f"slow_{k}") for k in _FIELDS] * self.has_slow
 
 
 @dataclass
@@ -90,13 +58,13 @@ class CellParser:
 
     def parse(self, frame: pl.DataFrame, sources: dict[str, AnalyteSource]) -> pl.DataFrame:
         """Add each analyte's working columns (see `names`) to the frame."""
-        plans = [_Plan(a, s) for a, s in sources.items()]
-        frame = frame.with_columns(*[e for p in plans if p.dynamic for e in _unit_inputs(p)])
+        plans = [CellPlan(a, s) for a, s in sources.items()]
+        frame = frame.with_columns(*[e for p in plans if p.dynamic for e in unit_inputs(p)])
         keys = {p.analyte: self._unit_key(frame, p) for p in plans}
         frame = frame.with_columns(keys[p.analyte].alias(p.temp("key")) for p in plans if p.dynamic)
         keys |= {p.analyte: pl.col(p.temp("key")) for p in plans if p.dynamic}
         frame = frame.with_columns(
-            _plain_number(pl.col(p.source.column), self.decimal).alias(p.temp("number"))
+            plain_number(pl.col(p.source.column), self.decimal).alias(p.temp("number"))
             for p in plans
         )
         frame = frame.with_columns(e for p in plans for e in self._fast(frame, p, keys[p.analyte]))
@@ -123,20 +91,20 @@ class CellParser:
         frame = frame.with_columns(e for p in plans for e in self._picked(p, keys[p.analyte]))
         return frame.drop([w for p in plans for w in p.work()])
 
-    def _fast(self, frame: pl.DataFrame, plan: _Plan, key: pl.Expr) -> list[pl.Expr]:
+    def _fast(self, frame: pl.DataFrame, plan: CellPlan, key: pl.Expr) -> list[pl.Expr]:
         """Whether the fast path takes each cell, and its canonical value if so."""
         plausible = self.catalog.analytes[plan.analyte].plausible  # type: ignore[index]
         canonical = self._canonical(frame, plan, key)
         text = pl.col(plan.source.column)
         # At most 12 significant digits: then rounding to 12 (units.to_canonical) is a no-op.
-        ok = text.str.contains(_PLAIN[self.decimal or "."]) & (text.str.len_bytes() <= 13)
+        ok = text.str.contains(PLAIN[self.decimal or "."]) & (text.str.len_bytes() <= 13)
         ok = ok & canonical.is_between(plausible.min, plausible.max)
         return [
             ok.fill_null(False).alias(plan.temp("fast")),
             canonical.alias(plan.temp("canonical")),
         ]
 
-    def _canonical(self, frame: pl.DataFrame, plan: _Plan, key: pl.Expr) -> pl.Expr:
+    def _canonical(self, frame: pl.DataFrame, plan: CellPlan, key: pl.Expr) -> pl.Expr:
         """Canonical values: as given in the canonical unit, else `units.to_canonical` applied
         once per distinct number (so the rounding is exactly the pure parser's)."""
         model = self.catalog.analytes[plan.analyte]  # type: ignore[index]
@@ -149,7 +117,7 @@ class CellParser:
             cases.append((key == unit, self._converted(numbers, plan, unit)))
         return first_of(cases, pl.lit(None, pl.Float64))
 
-    def _converted(self, numbers: pl.Series, plan: _Plan, unit: str) -> pl.Expr:
+    def _converted(self, numbers: pl.Series, plan: CellPlan, unit: str) -> pl.Expr:
         """The number column in the canonical unit, for rows given in `unit`."""
         model = self.catalog.analytes[plan.analyte]  # type: ignore[index]
         number = pl.col(plan.temp("number"))
@@ -158,20 +126,20 @@ class CellParser:
         mapping = {v: to_canonical(model, v, unit) for v in numbers.drop_nulls().unique()}
         return number.replace_strict(mapping, default=None, return_dtype=pl.Float64)
 
-    def _picked(self, plan: _Plan, key: pl.Expr) -> list[pl.Expr]:
+    def _picked(self, plan: CellPlan, key: pl.Expr) -> list[pl.Expr]:
         a = plan.analyte
         units = pl.Enum(list(self.catalog.analytes[a].units))  # type: ignore[index]
-        pick = _Picker(pl.col(plan.temp("fast")), plan.temp("slow_") if plan.has_slow else None)
+        pick = Picker(pl.col(plan.temp("fast")), plan.temp("slow_") if plan.has_slow else None)
         return [
             pick(pl.col(plan.temp("number")), "number").alias(names.number(a)),
             pick(key, "unit", units).alias(names.unit(a)),
             pick(None, "cmp", COMPARATORS).alias(names.comparator(a)),
             pick(pl.col(plan.temp("canonical")), "value").alias(names.value(a)),
-            pick(_fast_source(plan), "source", UNIT_SOURCES).alias(names.unit_source(a)),
+            pick(fast_source(plan), "source", UNIT_SOURCES).alias(names.unit_source(a)),
             pick(None, "error", pl.String()).alias(names.error(a)),
         ]
 
-    def _unit_key(self, frame: pl.DataFrame, plan: _Plan) -> pl.Expr:
+    def _unit_key(self, frame: pl.DataFrame, plan: CellPlan) -> pl.Expr:
         """The unit key for each row's unit text ('' -> the analyte's default; null: unknown)."""
         model = self.catalog.analytes[plan.analyte]  # type: ignore[index]
         if not plan.dynamic:
@@ -179,12 +147,12 @@ class CellParser:
         texts = frame.get_column(plan.temp("unit_in")).unique().to_list()
         self.notice(str(plan.source.unit_column), texts)
         keys = {
-            t: _resolve(self.catalog, plan.analyte, t) if t else model.default_unit for t in texts
+            t: resolve(self.catalog, plan.analyte, t) if t else model.default_unit for t in texts
         }
         unit_in = pl.col(plan.temp("unit_in"))
         return unit_in.replace_strict(keys, default=None, return_dtype=pl.String)
 
-    def _slow(self, frame: pl.DataFrame, plan: _Plan) -> pl.DataFrame | None:
+    def _slow(self, frame: pl.DataFrame, plan: CellPlan) -> pl.DataFrame | None:
         """Parsed results for every distinct (text, unit, source) the fast path left."""
         column = plan.source.column
         wanted = frame.filter(~pl.col(plan.temp("fast")) & pl.col(column).is_not_null())
@@ -206,77 +174,3 @@ class CellParser:
                 self.cache.clear()
             self.cache[key] = parse_cell(self.catalog, analyte, text, unit, source, self.decimal)
         return self.cache[key]
-
-
-@dataclass(frozen=True)
-class _Picker:
-    """The fast value where the fast path applied, else the slow path's column (cast alike)."""
-
-    fast: pl.Expr
-    slow_prefix: str | None
-
-    def __call__(
-        self, value: pl.Expr | None, name: str, dtype: pl.DataType | None = None
-    ) -> pl.Expr:
-        fast_value = pl.lit(None, dtype) if value is None else value
-        if dtype is not None and value is not None:
-            fast_value = fast_value.cast(dtype)
-        picked = pl.when(self.fast).then(fast_value)
-        if self.slow_prefix is None:
-            return picked if dtype is None else picked.otherwise(pl.lit(None, dtype))
-        slow = pl.col(f"{self.slow_prefix}{name}")
-        return picked.otherwise(slow if dtype is None else slow.cast(dtype))
-
-
-def parse_cell(
-    catalog: Catalog, analyte: str, text: str, unit: str, source: str, decimal: Decimal | None
-) -> Parsed:
-    """One cell as values.py reads it: (number, unit, comparator, canonical, source, error)."""
-    if not text.strip():
-        return _MISSING
-    try:
-        m = parse_measurement(
-            catalog,
-            analyte,
-            text,
-            unit=unit or None,
-            unit_source=source,  # type: ignore[arg-type]
-            decimal=decimal,
-        )
-    except InputError as exc:
-        return (None, None, None, None, None, str(exc))
-    return (m.value, m.unit, m.comparator, m.canonical_value, m.unit_source, None)
-
-
-def _unit_inputs(plan: _Plan) -> tuple[pl.Expr, pl.Expr]:
-    """The unit text that applies when a cell names none, and where it came from."""
-    source = plan.source
-    fixed, fixed_source = pl.lit(source.unit or ""), pl.lit(source.unit_source)
-    cell = pl.col(str(source.unit_column)).str.strip_chars()
-    given = cell.is_not_null() & (cell != "")
-    return (
-        pl.when(given).then(cell).otherwise(fixed).alias(plan.temp("unit_in")),
-        pl.when(given).then(pl.lit("column")).otherwise(fixed_source).alias(plan.temp("source_in")),
-    )
-
-
-def _resolve(catalog: Catalog, analyte: str, text: str) -> str | None:
-    try:
-        return resolve_unit(catalog, analyte, text)
-    except InputError:
-        return None
-
-
-def _plain_number(text: pl.Expr, decimal: Decimal | None) -> pl.Expr:
-    if decimal == ",":
-        text = text.str.replace(",", ".", literal=True)
-    return text.cast(pl.Float64, strict=False)
-
-
-def _fast_source(plan: _Plan) -> pl.Expr:
-    """Where a plain number's unit came from: the unit column, header, option, or default."""
-    source = plan.source
-    if not plan.dynamic:
-        return pl.lit(source.unit_source if source.unit else "default")
-    unit_in, source_in = pl.col(plan.temp("unit_in")), pl.col(plan.temp("source_in"))
-    return pl.when(unit_in == "").then(pl.lit("default")).otherwise(source_in)

@@ -8,15 +8,21 @@ after it is read by Python's csv module instead, which accepts what spreadsheets
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 import polars as pl
 
 from b12cli.batch import names
+from b12cli.batch.byte_ranges import (
+    RefusedError,
+    drop_blank_lines,
+    record_end,
+    record_ranges,
+    split_unclosed,
+)
 from b12cli.batch.csv_fallback import note_misaligned, python_chunks, split_header
 from b12cli.batch.table import Table
 from b12cli.errors import UsageError
@@ -24,22 +30,11 @@ from b12cli.errors import UsageError
 HEAD = 1 << 16
 MIN_BLOCK = 1 << 20
 MAX_BLOCK = 32 << 20
-# A record longer than this with no even-quoted newline means the quotes are not CSV quoting.
-MAX_PENDING = 128 << 20
-_BLANK_LINES = re.compile(rb"(?:^|\n)(?:\r?\n)+")
 _BOM = b"\xef\xbb\xbf"
 _EXTRA = f"{names.PREFIX}extra"
 _LOSSY = f"{names.PREFIX}lossy"
 NOT_UTF8 = "bytes that are not UTF-8 were replaced in this row, so none of its cells was used"
 UNCLOSED = "a quote opened in this row is never closed, so its cells may be shifted; none was used"
-
-
-class _RefusedError(Exception):
-    """polars could not split or parse the bytes from `start` (data row `row`) on."""
-
-    def __init__(self, start: int, row: int = 1) -> None:
-        super().__init__(start)
-        self.start, self.row = start, row
 
 
 @dataclass(frozen=True)
@@ -110,12 +105,12 @@ def _chunks(where: _Where, offset: int, block: int, chunk_rows: int) -> Iterator
                 for piece, unclosed in split_unclosed(data):
                     frame = _parse(piece, where.delimiter, where.columns, quoting=not unclosed)
                     if frame is None:
-                        raise _RefusedError(start, row)
+                        raise RefusedError(start, row)
                     _note(where, frame, row, unclosed)
                     if frame.height:
                         yield frame.drop(_EXTRA, _LOSSY)
                         row += frame.height
-    except _RefusedError as refused:
+    except RefusedError as refused:
         yield from python_chunks(
             where.path, refused.start, where.delimiter, where.columns, chunk_rows,
             where.row_errors, refused.row,
@@ -131,75 +126,6 @@ def _note(where: _Where, frame: pl.DataFrame, row: int, unclosed: bool) -> None:
     note_misaligned(where.row_errors, [row + i for i in extra], len(where.columns))
     for i in frame.get_column(_LOSSY).arg_true().to_list():
         where.row_errors.setdefault(row + i, NOT_UTF8)
-
-
-def split_unclosed(data: bytes) -> Iterator[tuple[bytes, bool]]:
-    """`data`, or, when a quote in it is never closed (only the file's last piece can end
-    inside quotes), the records before it, the line holding it (True: read its quotes as
-    text, so it cannot swallow the lines after it), and what follows, split the same way."""
-    while b'"' in data and data.count(b'"') % 2:
-        cut = record_end(data)
-        if cut:
-            yield data[:cut], False
-        line_end = data.find(b"\n", cut)
-        end = len(data) if line_end < 0 else line_end + 1
-        yield data[cut:end], True
-        data = data[end:]
-    if data:
-        yield data, False
-
-
-def record_ranges(handle: BinaryIO, offset: int, block: int) -> Iterator[tuple[int, bytes]]:
-    """(start offset, bytes) pieces of the file, each ending at a record boundary."""
-    pending, position = b"", offset
-    while True:
-        more = handle.read(block)
-        data = pending + more if pending else more
-        if not more:
-            if data:
-                yield position, data
-            return
-        cut = record_end(data)
-        if cut == 0:
-            if len(data) > MAX_PENDING:
-                raise _RefusedError(position)
-            pending = data
-            continue
-        yield position, data[:cut]
-        position += cut
-        pending = data[cut:]
-
-
-def record_end(data: bytes) -> int:
-    """Offset just past the last newline outside quotes (0 when there is none)."""
-    end = data.rfind(b"\n")
-    if b'"' not in data:
-        return end + 1
-    quotes = data.count(b'"', 0, end)
-    while end >= 0:
-        if quotes % 2 == 0:
-            return end + 1
-        before = data.rfind(b"\n", 0, end)
-        quotes -= data.count(b'"', max(before, 0), end)
-        end = before
-    return 0
-
-
-def drop_blank_lines(data: bytes) -> bytes:
-    """Remove empty lines outside quotes: they are not records (polars would make null rows)."""
-    crlf = b"\r" in data  # one fast byte search; most files have no CR at all
-    if b"\n\n" not in data and not (crlf and b"\n\r\n" in data) and data[:1] not in (b"\n", b"\r"):
-        return data
-    pieces, last, counted, quotes = [], 0, 0, 0
-    for match in _BLANK_LINES.finditer(data):
-        quotes += data.count(b'"', counted, match.start())
-        counted = match.start()
-        if quotes % 2 == 0:
-            pieces.append(data[last : match.start()])
-            pieces.append(b"\n" if match.start() else b"")
-            last = match.end()
-    pieces.append(data[last:])
-    return b"".join(pieces)
 
 
 def _parse(

@@ -17,9 +17,9 @@ from b12cli.batch.compile import CompiledRuleset
 from b12cli.batch.escaping import escape_expr, escape_text, needs_quotes, scan
 from b12cli.batch.pipeline import Plan
 from b12cli.batch.segments import Segment, analyte_segment, rule_segment
+from b12cli.batch.texts import CaveatTexts, band_expr, lookup, steps_expr
 
 CLASH_SUFFIX = "_b12cli"
-DENSE_BITS = 12  # up to this many caveats, the text of every caveat mask is built up front
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -70,6 +70,7 @@ class OutputLayout:
         self.appended = [_Out(unique_name(n, taken), k, r, a) for n, k, r, a in appended]
         self.quoted_texts = any(needs_quotes(t) for t in self._fixed_texts())
         self._joined: dict[bool, list[Segment]] = {}
+        self._caveats: dict[tuple[int, bool], CaveatTexts] = {}
 
     def _fixed_texts(self) -> list[str]:
         """Every header and every text the rulesets can put in a cell."""
@@ -162,12 +163,16 @@ class OutputLayout:
             return self._measured(frame, out.analyte, out.kind, text_values)
         compiled = self.compiled[out.ruleset or 0]
         if out.kind == "band":
-            return _band(compiled, str(out.analyte), escape)
-        if out.kind in ("caveats", "next_steps"):
-            return _by_mask(frame, compiled, out.kind, escape)
+            return band_expr(compiled, str(out.analyte), escape)
+        if out.kind == "caveats":
+            if (compiled.index, escape) not in self._caveats:
+                self._caveats[(compiled.index, escape)] = CaveatTexts(compiled, escape)
+            return self._caveats[(compiled.index, escape)].expr(frame)
+        if out.kind == "next_steps":
+            return steps_expr(frame, compiled, escape)
         attribute = {"category": "category", "rules_fired": "id"}.get(out.kind, out.kind)
         texts = [str(getattr(rule, attribute)) for rule in compiled.rules]
-        return _lookup(texts, pl.col(compiled.rule_column), escape)
+        return lookup(texts, pl.col(compiled.rule_column), escape)
 
     def _measured(self, frame: pl.DataFrame, analyte: str, kind: str, text: bool) -> pl.Expr:
         value = pl.col(names.value(analyte))
@@ -181,49 +186,3 @@ class OutputLayout:
             return rounded
         prefix = pl.col(comparator).cast(pl.String).fill_null("")
         return pl.concat_str([prefix, rounded.cast(pl.String)])
-
-
-def _lookup(texts: list[str], index: pl.Expr, escape: bool, empty: bool = False) -> pl.Expr:
-    """texts[index] as an Enum column (`empty`: the empty text reads as null)."""
-    shown = [escape_text(t) if escape else t for t in texts]
-    values: list[str | None] = [None if empty and not t else t for t in shown]
-    categories = list(dict.fromkeys(t for t in values if t is not None))
-    return pl.lit(pl.Series(values, dtype=pl.Enum(categories))).gather(index)
-
-
-def _band(compiled: CompiledRuleset, analyte: str, escape: bool) -> pl.Expr:
-    labels = mask_labels(compiled.ruleset.bands[analyte])  # type: ignore[index]
-    return _lookup(
-        [labels[m] for m in range(len(labels))], pl.col(names.mask(compiled.index, analyte)), escape
-    )
-
-
-def _by_mask(frame: pl.DataFrame, compiled: CompiledRuleset, kind: str, escape: bool) -> pl.Expr:
-    """Caveat ids ('a;b') or next-step texts ('x | y') for each distinct mask in the chunk."""
-    if kind == "caveats":
-        key = pl.col(compiled.caveat_column)
-        ids = [c.id for c in compiled.ruleset.caveats]
-        if len(ids) <= DENSE_BITS:  # every mask's text, looked up by index
-            texts = [
-                ";".join(i for k, i in enumerate(ids) if m >> k & 1) for m in range(1 << len(ids))
-            ]
-            return _lookup([escape_text(t) if escape else t for t in texts], key, False, empty=True)
-        text = {
-            m: ";".join(i for k, i in enumerate(ids) if m >> k & 1) for m in _distinct(frame, key)
-        }
-    else:
-        key = pl.col(compiled.rule_column).cast(pl.Int64) * (1 << 32) + pl.col(compiled.step_column)
-        text = {m: _steps_text(compiled, m) for m in _distinct(frame, key)}
-    shown = {m: escape_text(t) if escape else t for m, t in text.items() if t}
-    categories = list(dict.fromkeys(shown.values()))
-    return key.replace_strict(shown, default=None, return_dtype=pl.Enum(categories))
-
-
-def _steps_text(compiled: CompiledRuleset, key: int) -> str:
-    rule, mask = compiled.rules[key >> 32], key & 0xFFFFFFFF
-    steps = [compiled.ruleset.steps[s].text for k, s in enumerate(rule.next_steps) if mask >> k & 1]
-    return " | ".join(steps)
-
-
-def _distinct(frame: pl.DataFrame, key: pl.Expr) -> list[int]:
-    return [m for m in frame.select(key.unique()).to_series().to_list() if m is not None]
