@@ -19,7 +19,8 @@ BINS = 40
 
 @dataclass
 class Histogram:
-    """Counts of canonical values in equal bins from 0 to `high`, plus one bin above it."""
+    """Counts of canonical values in equal bins from 0 to `high` (2.5 x the highest threshold,
+    or more if the first chunk needs it), plus one bin for everything above."""
 
     unit: str
     high: float
@@ -94,6 +95,10 @@ def update(
 
 
 def _fill(histogram: Histogram, values: pl.Series) -> None:
+    if not any(histogram.counts):  # the first chunk widens the range to hold most values
+        top = values.quantile(0.99)
+        if isinstance(top, float) and top > histogram.high:
+            histogram.high = float(f"{top * 1.1:.2g}")
     scaled = (values / histogram.high * BINS).floor().clip(0, BINS).drop_nulls().cast(pl.Int32)
     for bin_, count in scaled.value_counts().iter_rows():
         histogram.counts[bin_] += count
