@@ -84,6 +84,17 @@ class OutputLayout:
             texts += [label for a in c.banded for label in mask_labels(c.ruleset.bands[a]).values()]
         return texts
 
+    def needed(self) -> list[str]:
+        """The working columns `select` reads (the rest of a chunk can be let go)."""
+        found = [*self.inputs, names.ROW_ERRORS]
+        for analyte in self.plan.columns.analytes:
+            found += [names.value(analyte), names.comparator(analyte)]
+        for c in self.compiled:
+            found += [names.mask(c.index, a) for a in c.banded]
+            found += [c.rule_column, c.caveat_column]
+            found += [c.step_column] if self.plan.explain else []
+        return found
+
     @property
     def names(self) -> list[str]:
         """Every output column name, in order."""

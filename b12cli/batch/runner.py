@@ -144,9 +144,10 @@ def _write(
         )
 
     behind: Consumer[pl.DataFrame] = Consumer(write)
+    needed = layout.needed()
     for frame in engine.run(table):
         update(stats, frame, engine.compiled, engine.plan.catalog)
-        behind.put(frame)
+        behind.put(frame.select(needed))  # only what the writer reads waits in its queue
         if progress:
             progress(stats.rows)
     behind.close()
