@@ -27,7 +27,10 @@ def map_columns(
     """Analyte and context columns of a wide table (`overrides`: --column, `units`: --unit)."""
     overrides, units = overrides or {}, units or {}
     _check_targets([*overrides, *units], catalog, units)
-    chosen = {target: find_column(columns, header, target) for target, header in overrides.items()}
+    chosen = {
+        target: find_column(columns, header, f"--column {target}={header}")
+        for target, header in overrides.items()
+    }
     found = {
         c: classify(as_headed(c, columns), catalog) for c in columns if c not in chosen.values()
     }
@@ -61,15 +64,16 @@ def as_headed(column: str, columns: list[str]) -> str:
     return base if sep and number.isdigit() and base in columns else column
 
 
-def find_column(columns: list[str], header: str, target: str) -> str:
-    """The column named `header` (exactly, else ignoring case), or a UsageError listing them."""
+def find_column(columns: list[str], header: str, option: str) -> str:
+    """The column named `header` (exactly, else ignoring case), or a UsageError naming the
+    `option` that asked for it and listing the columns there are."""
     if header in columns:
         return header
     folded = [c for c in columns if c.casefold() == header.strip().casefold()]
     if len(folded) == 1:
         return folded[0]
     shown = ", ".join(repr(c) for c in columns[:20]) + (", ..." if len(columns) > 20 else "")
-    raise UsageError(f"--column {target}={header}: no such column; the columns are {shown}")
+    raise UsageError(f"{option}: no such column; the columns are {shown}")
 
 
 def _check_targets(targets: list[str], catalog: Catalog, units: dict[str, str]) -> None:

@@ -2,8 +2,8 @@
 
 The same semantics as `evaluate.py` and `logic.py`, column-wise: conditions are Boolean
 expressions whose null means "cannot tell", and polars' `&`, `|` and `~` follow Kleene logic
-exactly as `logic.py` does. A derived value or a rule whose condition is null stops the
-search, as in the pure evaluator (derived -> '?', rules -> the `uncertain` rule).
+exactly as `logic.py` does. A derived status is the set of values it can take (a bitmask); a
+rule whose condition cannot be told stops the search at the `uncertain` rule.
 """
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def display(path: str) -> str:
 def id_columns(table: Table, request: BatchRequest) -> list[str]:
     """Columns identifying each output row (for JSON `id`): --id, the reader's, or a guess."""
     if request.spec.id:
-        return [find_column(table.columns, c, "id") for c in request.spec.id]
+        return [find_column(table.columns, c, f"--id {c}") for c in request.spec.id]
     if table.id_columns:
         return list(table.id_columns)
     guess = find_id_column(table.columns)
@@ -99,6 +99,8 @@ def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchS
         decimal=decimal,  # type: ignore[arg-type]
         error_column=table.error_column,
     )
+    if request.spec.id and table.analytes is None:
+        id_columns(table, request)  # an unknown --id column is a usage error, whatever the format
     engine = Engine(plan)
     stats = BatchStats(rulesets=[r.ruleset.id for r in loaded])
     if request.histograms and engine.compiled:

@@ -213,6 +213,7 @@ def test_an_interrupted_run_leaves_no_partial_file(
         (["--column", "zinc=MMA"], r"unknown analyte or context 'zinc'"),
         (["--unit", "b12=furlongs"], r"--unit b12=furlongs: b12: unknown unit 'furlongs'"),
         (["--rules", "nope"], r"unknown ruleset 'nope'"),
+        (["--id", "Nope"], r"--id Nope: no such column; the columns are 'Sample ID'"),
     ],
 )
 def test_usage_errors_exit_2_with_one_line(labs: str, args: list[str], message: str) -> None:
