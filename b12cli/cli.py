@@ -11,8 +11,8 @@ import typer
 from b12cli import __version__
 from b12cli.cli_batch import batch
 from b12cli.cli_rules import rules_app
-from b12cli.errors import ExitCode, UsageError
-from b12cli.guard import guarded
+from b12cli.errors import UsageError
+from b12cli.guard import exit_for, guarded
 
 app = typer.Typer(
     name="b12cli",
@@ -120,9 +120,11 @@ def schema() -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: the guard's mapping also covers --help and --version."""
     try:
-        app()
-    except KeyboardInterrupt:
-        print("b12cli: error: interrupted", file=sys.stderr)
-        sys.exit(int(ExitCode.INTERRUPTED))
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a full disk or closed pipe surfaces here, not at shutdown
+    except (OSError, KeyboardInterrupt) as exc:
+        sys.exit(exit_for(exc).exit_code)

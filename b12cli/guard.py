@@ -41,12 +41,12 @@ def guarded(command: Callable[P, R]) -> Callable[P, R]:
         except typer.Exit:
             raise
         except (Exception, KeyboardInterrupt) as exc:
-            raise _exit_for(exc) from None
+            raise exit_for(exc) from None
 
     return wrapper
 
 
-def _exit_for(exc: BaseException) -> typer.Exit:
+def exit_for(exc: BaseException) -> typer.Exit:
     """The one line on stderr and the exit code for a failed command."""
     if isinstance(exc, B12Error):
         return fail(str(exc), exc.exit_code)
