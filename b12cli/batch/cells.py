@@ -59,6 +59,8 @@ class CellParser:
     def parse(self, frame: pl.DataFrame, sources: dict[str, AnalyteSource]) -> pl.DataFrame:
         """Add each analyte's working columns (see `names`) to the frame."""
         plans = [CellPlan(a, s) for a, s in sources.items()]
+        if self.decimal == ",":  # plain numbers such as 0,62 hold the CSV delimiter
+            self.quoted.update(s.column for s in sources.values())
         frame = frame.with_columns(*[e for p in plans if p.dynamic for e in unit_inputs(p)])
         keys = {p.analyte: self._unit_key(frame, p) for p in plans}
         frame = frame.with_columns(keys[p.analyte].alias(p.temp("key")) for p in plans if p.dynamic)

@@ -45,6 +45,10 @@ def output_file(path: str | None) -> Iterator[BinaryIO]:
     target = Path(path)
     if target.is_dir():
         raise UsageError(f"-o {path}: is a directory")
+    if target.exists() and not target.is_file():  # a named pipe or a device: write through it
+        with _opened(target) as handle:
+            yield handle
+        return
     directory = target.parent
     if not directory.is_dir():
         raise UsageError(f"-o {path}: directory {str(directory)!r} does not exist")
@@ -61,6 +65,16 @@ def output_file(path: str | None) -> Iterator[BinaryIO]:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def _opened(target: Path) -> Iterator[BinaryIO]:
+    try:
+        handle = target.open("wb")
+    except OSError as exc:
+        raise UsageError(f"-o {target}: cannot write there ({exc.strerror})") from None
+    with handle:
+        yield handle
 
 
 class CsvWriter:

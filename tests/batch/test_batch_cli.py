@@ -243,3 +243,12 @@ def test_stdin_is_read_with_a_dash() -> None:
 def test_file_and_example_are_exclusive(labs: str) -> None:
     assert run(labs, "--example").exit_code == 2
     assert run().exit_code == 2
+
+
+def test_decimal_commas_in_a_semicolon_file_stay_in_their_cells(tmp_path: Path) -> None:
+    path = write(tmp_path, "id;B12 (ng/L);MMA (umol/L)\nA;150;0,62\nB;400;0,20\n")
+    rows = rows_of(run(path, "--quiet").stdout)
+    assert [(r["MMA (umol/L)"], r["mma_value"], r["mma_band"]) for r in rows] == [
+        ("0,62", "0.62", "high"),
+        ("0,20", "0.2", "normal"),
+    ]
