@@ -12,7 +12,6 @@ from b12cli.batch.column_map import find_column, map_columns
 from b12cli.batch.headers import ColumnMap, find_id_column, reader_sources
 from b12cli.batch.outputs import OutputLayout
 from b12cli.batch.pipeline import Engine, Plan
-from b12cli.batch.records import RecordBuilder
 from b12cli.batch.stats import BatchStats, histograms_for, update
 from b12cli.batch.table import InputSpec, Table
 from b12cli.batch.threads import Consumer, prefetch
@@ -122,6 +121,8 @@ def _write(
     """Interpret each chunk on this thread while others read ahead and write behind."""
     table.chunks = prefetch(table.chunks)
     if request.fmt in ("jsonl", "json"):
+        from b12cli.batch.records import RecordBuilder  # the pure evaluator: JSON output only
+
         builder = RecordBuilder(engine.plan, id_columns(table, request))
         json_out = JsonWriter(handle, array=request.fmt == "json")
         for frame in engine.run(table):
