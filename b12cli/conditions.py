@@ -28,9 +28,7 @@ ContextField = Literal["age", "sex", "pregnant"]
 class Strict(BaseModel):
     """Base for every model read from YAML: frozen, no unknown keys."""
 
-    model_config = ConfigDict(
-        frozen=True, extra="forbid", populate_by_name=True, defer_build=True
-    )
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
 
 class AllOf(Strict):
@@ -157,7 +155,6 @@ Condition = Annotated[
         custom_error_message="not a condition: expected one of the keys " + ", ".join(_KEYS),
     ),
 ]
-
 
 
 def children(condition: Condition) -> list[Condition]:
