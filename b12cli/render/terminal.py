@@ -50,25 +50,34 @@ def _position(m: Measurement, lower: float | None, upper: float | None) -> int:
 
 
 def results_table(result: Interpretation) -> Table:
-    """Entered value, canonical value, band (coloured) and the scale."""
+    """Each result as entered and converted, its band (coloured) with bounds, and the scale."""
     table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
-    for name in ("Test", "Entered", "Value", "Band", "Scale"):
-        table.add_column(name, overflow="fold")
+    table.add_column("Test", overflow="fold", ratio=2)
+    table.add_column("Result", overflow="fold", ratio=2)
+    table.add_column("Band", overflow="fold", ratio=3)
     for m in result.measurements:
+        entered = Text(entered_text(m))
+        if canonical_text(m) != f"{m.comparator + ' ' if m.comparator else ''}{m.input}":
+            entered.append(f"\n= {canonical_text(m)}", style="dim")
         band = Text(band_text(m), style=band_style(m.band))
         if band_rule(m):
-            band.append(f"\n{band_rule(m)}", style="dim")
-        table.add_row(m.name, entered_text(m), canonical_text(m), band, scale(m))
+            band.append(f" ({band_rule(m)})", style="dim")
+        band.append("\n")
+        band.append_text(scale(m))
+        table.add_row(m.name, entered, band)
     return table
 
 
 def _items(title: str, items: list[str], style: str = "") -> list[RenderableType]:
+    """A titled bullet list whose wrapped lines hang under the text, not the bullet."""
     if not items:
         return []
-    body = Text(f"\n{title}\n", style="bold")
+    bullets = Table.grid(padding=(0, 1))
+    bullets.add_column(width=1)
+    bullets.add_column(ratio=1)
     for item in items:
-        body.append(f" • {item}\n", style=style)
-    return [body]
+        bullets.add_row("•", Text(item, style=style))
+    return [Text(f"\n{title}", style="bold"), bullets]
 
 
 def view(result: Interpretation) -> Panel:
