@@ -87,8 +87,23 @@ def id_columns(table: Table, request: BatchRequest) -> list[str]:
 def run_batch(request: BatchRequest, progress: Progress | None = None) -> BatchStats:
     """Run the whole batch; the output is complete (and renamed into place) on return."""
     catalog = load_catalog()
+    try:
+        table = open_input(request.spec)
+    except UsageError:
+        _ = [load_ruleset(ref) for ref in request.rules]  # a broken ruleset is told first
+        raise
+    # Reading starts now: polars parses the first chunk while the rulesets load and compile.
+    chunks = table.chunks = prefetch(table.chunks)
+    try:
+        return _run(request, table, catalog, progress)
+    finally:
+        chunks.close()
+
+
+def _run(
+    request: BatchRequest, table: Table, catalog: Catalog, progress: Progress | None
+) -> BatchStats:
     loaded = [load_ruleset(ref) for ref in request.rules]
-    table = open_input(request.spec)
     decimal = table.decimal or request.spec.decimal
     plan = Plan(
         catalog=catalog,
@@ -119,7 +134,6 @@ def _write(
     progress: Progress | None,
 ) -> None:
     """Interpret each chunk on this thread while others read ahead and write behind."""
-    table.chunks = prefetch(table.chunks)
     if request.fmt in ("jsonl", "json"):
         from b12cli.batch.records import RecordBuilder  # the pure evaluator: JSON output only
 

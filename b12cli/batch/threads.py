@@ -23,36 +23,56 @@ class _Failure:
         self.error = error
 
 
-def prefetch(items: Iterator[T], depth: int = DEPTH) -> Iterator[T]:
-    """The same items, produced ahead by a background thread."""
-    slots: queue.Queue[object] = queue.Queue(maxsize=depth)
-    stop = threading.Event()
+class Prefetch(Iterator[T]):
+    """The same items, produced ahead by a background thread that starts at once (so the
+    first chunk is read while the caller still sets up); `close` stops it early."""
 
-    def produce() -> None:
+    def __init__(self, items: Iterator[T], depth: int = DEPTH) -> None:
+        self.slots: queue.Queue[object] = queue.Queue(maxsize=depth)
+        self.stop = threading.Event()
+        self.done = False
+        self.thread = threading.Thread(
+            target=self._produce, args=(items,), name="b12cli-reader", daemon=True
+        )
+        self.thread.start()
+
+    def _produce(self, items: Iterator[T]) -> None:
         try:
             for item in items:
-                if stop.is_set():
+                if self.stop.is_set():
                     return
-                slots.put(item)
-            slots.put(_DONE)
+                self.slots.put(item)
+            self.slots.put(_DONE)
         except BaseException as error:  # handed to the consumer, raised there
-            slots.put(_Failure(error))
+            self.slots.put(_Failure(error))
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:  # a generator's own clean-up (temporary files) runs now
+                close()
 
-    thread = threading.Thread(target=produce, name="b12cli-reader", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = slots.get()
-            if item is _DONE:
-                return
+    def __next__(self) -> T:
+        if self.done:
+            raise StopIteration
+        item = self.slots.get()
+        if item is _DONE or isinstance(item, _Failure):
+            self.close()
             if isinstance(item, _Failure):
                 raise item.error
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        while thread.is_alive():
+            raise StopIteration
+        return item  # type: ignore[return-value]
+
+    def close(self) -> None:
+        """Stop the thread (taking what it still queues) and wait for it."""
+        self.done = True
+        self.stop.set()
+        while self.thread.is_alive():
             with contextlib.suppress(queue.Empty):
-                slots.get(timeout=0.05)
+                self.slots.get(timeout=0.05)
+
+
+def prefetch(items: Iterator[T], depth: int = DEPTH) -> Prefetch[T]:
+    """The same items, produced ahead by a background thread (started now)."""
+    return Prefetch(items, depth)
 
 
 class Consumer(Generic[T]):
