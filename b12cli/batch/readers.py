@@ -7,13 +7,15 @@ per sample by `long.group_long`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 
 from b12cli.batch.encodings import HEAD
+from b12cli.batch.record_lines import data_rows
+from b12cli.batch.row_notes import RowNotes, with_notes
 from b12cli.batch.sniff import delimiter_option, input_format, sniff_decimal, sniff_delimiter
-from b12cli.batch.sources import TempFiles, display_name, local_file, peek, utf8_file
+from b12cli.batch.sources import TempFiles, TextFile, display_name, local_file, peek, utf8_file
 from b12cli.batch.table import InputSpec, Table
 from b12cli.errors import UsageError
 
@@ -66,26 +68,44 @@ def _base(spec: InputSpec, path: str, name: str, temps: TempFiles) -> tuple[Open
         from b12cli.batch.parquet import read_parquet
 
         return partial(read_parquet, path, name, spec.chunk_rows), spec.decimal
-    text_path = utf8_file(path, name, spec.encoding, temps)
+    text = utf8_file(path, name, spec.encoding, temps)
     if fmt == "jsonl":
         from b12cli.batch.jsonl import read_jsonl
 
-        return partial(read_jsonl, text_path, name, spec.chunk_rows), spec.decimal
-    return _delimited(spec, text_path, name)
+        return partial(read_jsonl, text.path, name, spec.chunk_rows, text.notes), spec.decimal
+    return _delimited(spec, text, name)
 
 
-def _delimited(spec: InputSpec, path: str, name: str) -> tuple[Opens, str | None]:
+def _delimited(spec: InputSpec, text: TextFile, name: str) -> tuple[Opens, str | None]:
     from b12cli.batch.csv_chunks import read_delimited
 
+    path = text.path
     with Path(path).open("rb") as handle:
-        text = handle.read(HEAD).decode("utf-8", errors="ignore").lstrip("\ufeff")
-    delimiter = delimiter_option(spec.delimiter) if spec.delimiter else sniff_delimiter(text)
-    decimal = spec.decimal or sniff_decimal(text, delimiter)
+        head = handle.read(HEAD).decode("utf-8", errors="ignore").lstrip("\ufeff")
+    delimiter = delimiter_option(spec.delimiter) if spec.delimiter else sniff_delimiter(head)
+    decimal = spec.decimal or sniff_decimal(head, delimiter)
+    rows = _noted_rows(text, name)
 
     def opens() -> Table:
         try:
-            return read_delimited(path, delimiter, spec.chunk_rows)
+            return with_notes(read_delimited(path, delimiter, spec.chunk_rows), rows)
         except UsageError as exc:  # name the user's file, not a temporary copy
             raise UsageError(str(exc).replace(path, name)) from None
 
     return opens, decimal
+
+
+def _noted_rows(text: TextFile, name: str) -> RowNotes:
+    """The data rows holding the lines the decoder noted (none: the file is not read again)."""
+    if not text.notes:
+        return RowNotes()
+    lines = [*text.notes.nul, *text.notes.recoded]
+    row_of = data_rows(text.path, lines)
+    in_header = next((line for line in text.notes.nul if row_of[line] == 0), None)
+    if in_header is not None:
+        raise UsageError(f"{name}: line {in_header}: a NUL byte in the header (a damaged file?)")
+
+    def rows(noted: Sequence[int]) -> list[int]:
+        return sorted({row_of[line] for line in noted} - {0})
+
+    return RowNotes(nul=rows(text.notes.nul), recoded=rows(text.notes.recoded))

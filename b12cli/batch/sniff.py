@@ -15,11 +15,22 @@ _SUFFIXES = {
     "jsonl": (".jsonl", ".ndjson", ".json"),
     "csv": (".csv", ".tsv", ".tab", ".txt", ".psv"),
 }
+_UNPACK = "; unpack it first (gzip is read as it is)"
 _CONTAINERS = (
     (b"PK\x03\x04", "a ZIP archive or an Excel workbook (.xlsx); export the sheet as CSV"),
     (b"\xd0\xcf\x11\xe0", "an Excel 97-2003 workbook (.xls); export the sheet as CSV"),
     (b"%PDF", "a PDF document, not a table"),
+    (b"SQLite format 3\x00", "an SQLite database; export the table as CSV"),
+    (b"ARROW1", "an Arrow/Feather file; write it as Parquet or CSV"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive" + _UNPACK),
+    (b"Rar!\x1a\x07", "a RAR archive" + _UNPACK),
+    (b"\xfd7zXZ\x00", "an xz-compressed file" + _UNPACK),
+    (b"\x28\xb5\x2f\xfd", "a Zstandard-compressed file" + _UNPACK),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image, not a table"),
+    (b"\xff\xd8\xff", "a JPEG image, not a table"),
+    (b"\x7fELF", "a program, not a table"),
 )
+_BZIP2 = re.compile(rb"BZh[1-9]1AY&SY")
 _NUMBER = r"^[<>]?=?\s*[+-]?\d+"
 _COMMA_DECIMAL = re.compile(_NUMBER + r",\d+$")
 _DOT_DECIMAL = re.compile(_NUMBER + r"\.\d+$")
@@ -34,6 +45,8 @@ def is_gzip(head: bytes) -> bool:
 
 def container(head: bytes) -> str | None:
     """What a known non-table file is (a workbook, an archive), or None."""
+    if _BZIP2.match(head):
+        return "a bzip2-compressed file" + _UNPACK
     return next((what for magic, what in _CONTAINERS if head.startswith(magic)), None)
 
 

@@ -3,6 +3,8 @@
 The delimited reader chunks a seekable UTF-8 file by byte range, so standard input and pipes
 are spooled to a temporary file, and gzip or non-UTF-8 text is copied to one as UTF-8. The
 copies are removed when the table's chunks are exhausted (or at exit at the latest).
+Lines holding a NUL byte, or (in a UTF-8 file) bytes that are not UTF-8, are noted so the
+readers can tell their rows.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import sys
 import tempfile
 import zlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO, TypeVar
@@ -27,13 +30,15 @@ from b12cli.batch.encodings import (
     Opener,
     UndecodableError,
     canonical,
-    first_bad,
     from_head,
     is_utf8,
     looks_binary,
-    transcode,
+    looks_foreign,
 )
+from b12cli.batch.lines import LineNotes
 from b12cli.batch.sniff import container, is_gzip
+from b12cli.batch.transcode import transcode
+from b12cli.batch.utf8_scan import Survey, survey
 from b12cli.errors import UsageError
 
 T = TypeVar("T")
@@ -129,55 +134,67 @@ def head_text(name: str, head: bytes, encoding: str | None) -> str:
         raise UsageError(f"{name}: the file is empty")
     if encoding is None and looks_binary(head):
         raise UsageError(f"{name}: binary data, not a text table")
+    if encoding is None and looks_foreign(head):
+        raise UsageError(
+            f"{name}: binary data, or text in an encoding other than UTF-8 or cp1252 "
+            "(if it is text, name it with --encoding)"
+        )
     return text
 
 
-def utf8_file(path: str, name: str, forced: str | None, temps: TempFiles) -> str:
-    """A UTF-8 file with the text of `path` (itself when it already is one; else a copy)."""
+@dataclass(frozen=True)
+class TextFile:
+    """A UTF-8 file holding the input's text, and the lines the decoder had to note."""
+
+    path: str
+    notes: LineNotes
+
+
+def utf8_file(path: str, name: str, forced: str | None, temps: TempFiles) -> TextFile:
+    """The text of `path` in a UTF-8 file (itself when it already is one; else a copy)."""
     try:
         return _utf8_file(path, name, forced, temps)
     except (OSError, EOFError, zlib.error) as exc:
         raise UsageError(f"{name}: damaged or unreadable data ({type(exc).__name__})") from None
 
 
-def _utf8_file(path: str, name: str, forced: str | None, temps: TempFiles) -> str:
+def _utf8_file(path: str, name: str, forced: str | None, temps: TempFiles) -> TextFile:
     open_bytes, head, compressed = opener(path)
     encoding = canonical(forced) if forced else from_head(head)
     text = head_text(name, head, encoding)
     cr_only = "\r" in text and "\n" not in text  # classic Mac OS line ends
-    errors = "strict"
-    if encoding is None:
-        encoding, errors = _guess(open_bytes, name)
-    elif is_utf8(encoding):
-        _fail_on(first_bad(open_bytes, encoding), name, encoding)
-    if is_utf8(encoding) and errors == "strict" and not compressed and not cr_only:
-        return path
+    errors, mixed, notes = "strict", False, LineNotes()
+    if encoding is None or is_utf8(encoding):
+        found = survey(open_bytes, b"\r" if cr_only else b"\n")
+        encoding, errors, mixed = _choose(found, encoding, forced is not None, name)
+        notes.nul = found.nul
+    if is_utf8(encoding) and not (mixed or compressed or cr_only):
+        return TextFile(path, notes)
     dest = temps.new(".csv")
     try:
-        transcode(open_bytes, encoding, dest, errors=errors, cr_only=cr_only)
+        notes = transcode(open_bytes, encoding, dest, errors=errors, cr_only=cr_only, mixed=mixed)
     except UndecodableError as exc:
-        _fail_on(exc, name, encoding)
-    return dest
+        raise UsageError(_undecodable(name, exc.line, encoding)) from None
+    return TextFile(dest, notes)
 
 
-def _guess(open_bytes: Opener, name: str) -> tuple[str, str]:
-    """UTF-8 if the bytes decode; else cp1252 (with latin-1 for its five undefined bytes).
+def _choose(found: Survey, encoding: str | None, forced: bool, name: str) -> tuple[str, str, bool]:
+    """(encoding, error handler, whether lines mix encodings) for text that may be UTF-8.
 
-    A file that is UTF-8 up to a few stray bytes stays UTF-8, the strays replaced by U+FFFD:
-    reading it all as cp1252 would garble every accented letter and micro sign before them.
+    UTF-8 when it all decodes; cp1252 (with latin-1 for its five undefined bytes) when no
+    line is UTF-8 beyond ASCII; otherwise UTF-8 with the other lines read as cp1252 and their
+    rows told so: reading it all as cp1252 would garble every accented letter and micro sign
+    of the UTF-8 lines, and replacing the foreign bytes would lose them silently.
     """
-    bad = first_bad(open_bytes, "utf-8")
-    if bad is None:
-        return "utf-8", "strict"
-    if bad.nul:
-        _fail_on(bad, name, "utf-8")
-    return ("utf-8", "replace") if bad.after_text else ("cp1252", LATIN1_FALLBACK)
+    if found.bad_line is None:
+        return encoding or "utf-8", "strict", False
+    if forced:
+        raise UsageError(_undecodable(name, found.bad_line, encoding or "utf-8"))
+    if found.utf8_text or encoding is not None:  # a UTF-8 byte-order mark says UTF-8 too
+        return "utf-8", "strict", True
+    return "cp1252", LATIN1_FALLBACK, False
 
 
-def _fail_on(bad: UndecodableError | None, name: str, encoding: str) -> None:
-    if bad is None:
-        return
-    if bad.nul:
-        raise UsageError(f"{name}: line {bad.line}: binary data (a NUL byte), not text")
+def _undecodable(name: str, line: int, encoding: str) -> str:
     hint = "; try --encoding cp1252" if is_utf8(encoding) else ""
-    raise UsageError(f"{name}: line {bad.line}: bytes that are not valid {encoding}{hint}")
+    return f"{name}: line {line}: bytes that are not valid {encoding}{hint}"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from b12cli.batch.row_notes import ERROR, RECODED_ROW
 from b12cli.errors import UsageError
 
 TEXT = "Patient\tMMA (µmol/L)\tNote\nRenée\t0,35\tcafé €5\n"
@@ -54,11 +55,19 @@ def test_non_utf8_late_in_a_large_file_is_still_found(read, tmp_path: Path) -> N
     assert rows.height == 150_001
 
 
-def test_utf8_with_a_stray_byte_stays_utf8(read, tmp_path: Path) -> None:
+def test_utf8_with_a_stray_byte_stays_utf8_and_its_row_says_so(read, tmp_path: Path) -> None:
+    # Reading it all as cp1252 would garble the µ of the UTF-8 lines; the stray line is read
+    # as cp1252 (its ± kept, not replaced) and its row carries an error.
     path = tmp_path / "export.csv"
-    path.write_bytes("unit,b12\nµmol/L,180\n".encode() + b"pg/ml,\xb1200\n")
-    _, rows = read(path)
-    assert rows.rows() == [("µmol/L", "180"), ("pg/ml", "\ufffd200")]
+    path.write_bytes("unit,b12\nµmol/L,180\n".encode() + b"pg/ml,\xb1200\nng/L,150\n")
+    table, rows = read(path)
+    assert table.columns == ["unit", "b12", ERROR]
+    assert [row[:2] for row in rows.rows()] == [
+        ("µmol/L", "180"),
+        ("pg/ml", "±200"),
+        ("ng/L", "150"),
+    ]
+    assert [row[2] for row in rows.rows()] == [None, RECODED_ROW, None]
 
 
 def test_given_encoding_wins(read, tmp_path: Path) -> None:

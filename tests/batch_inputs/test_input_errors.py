@@ -7,6 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from b12cli.batch.readers import open_table
+from b12cli.batch.row_notes import NUL_ROW
+from b12cli.batch.table import InputSpec
 from b12cli.errors import UsageError
 
 
@@ -79,10 +82,23 @@ def test_binary_garbage(read, tmp_path: Path) -> None:
     _fails(read, path, r"garbage.csv: binary data, not a text table")
 
 
-def test_nul_byte_deep_in_a_file_names_its_line(read, tmp_path: Path) -> None:
+def test_a_nul_byte_deep_in_a_file_makes_only_its_row_unusable(read, tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
-    path.write_bytes(b"id,b12\n" + b"1,180\n" * 20_000 + b"2,\x00\x00\n")
-    _fails(read, path, r"export.csv: line 20002: binary data \(a NUL byte\)")
+    path.write_bytes(b"id,b12\n" + b"1,180\n" * 20_000 + b"2,\x00\x00\n3,200\n")
+    table = open_table(InputSpec(path=str(path), chunk_rows=7_000))
+    unusable = {}
+    heights = []
+    for chunk in table.chunks:  # the engine takes a chunk's row errors as it reads the chunk
+        heights.append(chunk.height)
+        unusable |= table.row_errors
+    assert sum(heights) == 20_002
+    assert unusable == {20_001: NUL_ROW}
+
+
+def test_a_nul_byte_in_the_header_names_its_line(read, tmp_path: Path) -> None:
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"id,b1\x002\n1,180\n")
+    _fails(read, path, r"export.csv: line 1: a NUL byte in the header")
 
 
 def test_excel_workbook_is_named(read, tmp_path: Path) -> None:
