@@ -17,7 +17,17 @@ import polars as pl
 
 from b12cli.batch.codes import CodeMatcher
 from b12cli.batch.long_columns import LongColumns, long_columns, looks_long
-from b12cli.batch.long_pivot import ERROR, KEY, ORDER, SOLO, output_columns, pivot
+from b12cli.batch.long_pivot import (
+    ERROR,
+    KEY,
+    ORDER,
+    PROBLEM,
+    SOLO,
+    VOID,
+    output_columns,
+    pivot,
+    with_problems,
+)
 from b12cli.batch.table import AnalyteColumns, InputSpec, Table
 from b12cli.errors import UsageError
 
@@ -50,9 +60,10 @@ def group_long(table: Table, reopen: Callable[[], Table], spec: InputSpec, name:
     from b12cli.rulesets import load_catalog
 
     catalog = load_catalog()
-    parts = long_columns(table.columns, spec, name)
+    columns = [column for column in table.columns if column != table.error_column]
+    parts = long_columns(columns, spec, name)
     matcher = CodeMatcher(catalog, spec.codes)
-    scan = _first_pass(table.chunks, parts, matcher, HOLD_ROWS)
+    scan = _first_pass(with_problems(table), parts, matcher, HOLD_ROWS)
     if scan.rows and not scan.mapped:
         raise UsageError(_nothing_mapped(name, scan))
     analytes: list[str] = [a for a in catalog.analytes if a in scan.analytes]
@@ -61,7 +72,7 @@ def group_long(table: Table, reopen: Callable[[], Table], spec: InputSpec, name:
         chunks = _from_held(scan.held, parts, analytes, spec.chunk_rows)
     else:
         lasts = pl.concat(scan.keys).is_last_distinct()
-        chunks = _second_pass(reopen().chunks, parts, matcher, lasts, analytes)
+        chunks = _second_pass(with_problems(reopen()), parts, matcher, lasts, analytes)
     return Table(
         columns=columns,
         chunks=chunks,
@@ -77,16 +88,21 @@ def group_long(table: Table, reopen: Callable[[], Table], spec: InputSpec, name:
 def results(
     chunk: pl.DataFrame, parts: LongColumns, matcher: CodeMatcher, first: int
 ) -> pl.DataFrame:
-    """The chunk's rows whose test maps to an analyte, reduced to what grouping needs."""
+    """The chunk's rows whose test maps to an analyte, reduced to what grouping needs (the
+    value and unit of a row whose cells cannot be used left out, its PROBLEM kept)."""
     tests = [matcher.map_series(chunk[column]) for column in parts.tests]
     analyte = pl.select(pl.coalesce([pl.lit(series) for series in tests])).to_series()
     unit = _text(parts.unit) if parts.unit else pl.lit(None, pl.String)
+    value = pl.coalesce([_text(column) for column in parts.values])
     mapped = analyte.is_not_null()
+    named = pl.lit(analyte.filter(mapped))
+    usable = ~pl.col(VOID)
     kept = chunk.filter(mapped).select(
         *parts.carried,
-        pl.lit(analyte.filter(mapped)).alias("__analyte"),
-        pl.coalesce([_text(column) for column in parts.values]).alias("__value"),
-        unit.alias("__unit"),
+        named.alias("__analyte"),
+        pl.when(usable).then(value).alias("__value"),
+        pl.when(usable).then(unit).alias("__unit"),
+        pl.concat_str([named, pl.lit(" "), pl.col(PROBLEM)]).alias(PROBLEM),
     )
     order = pl.int_range(first, first + kept.height, dtype=pl.UInt64)
     incomplete = pl.any_horizontal(pl.col(parts.group).is_null())

@@ -1,12 +1,19 @@
-"""Turn the kept results of complete samples into one row per sample."""
+"""Turn the kept results of complete samples into one row per sample, telling in its error
+what went wrong on the result rows it was made of."""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
 
 import polars as pl
 
 from b12cli.batch.long_columns import LongColumns
+from b12cli.batch.table import Table
 
 ERROR = "__error"
+# Set on a result row the reader found a problem in: why, and whether its cells are unusable.
+PROBLEM = "__problem"
+VOID = "__void"
 KEY = "__key"  # a hash of the sample's group columns, to track when a sample is complete
 ORDER = "__order"  # the result's position among kept results
 SOLO = "__solo"  # set when a group column is empty: such a result is a sample of its own
@@ -39,8 +46,33 @@ def pivot(rows: pl.DataFrame, parts: LongColumns, analytes: list[str]) -> pl.Dat
         aggs.append(pl.col("__value").filter(has).first().alias(values[analyte]))
         aggs.append(pl.col("__unit").filter(has).first().alias(units[analyte]))
         aggs.append(pl.struct("__value", "__unit").filter(has).n_unique().alias(f"__n_{analyte}"))
+    aggs.append(pl.col(PROBLEM).drop_nulls().unique(maintain_order=True).str.join("; "))
     grouped = rows.group_by([*parts.group, SOLO], maintain_order=True).agg(aggs)
-    return grouped.with_columns(_errors(analytes).alias(ERROR)).select(columns)
+    problems = pl.when(pl.col(PROBLEM) != "").then(pl.col(PROBLEM))
+    errors = pl.concat_str([_errors(analytes), problems], separator="; ", ignore_nulls=True)
+    return grouped.with_columns(pl.when(errors != "").then(errors).alias(ERROR)).select(columns)
+
+
+def with_problems(table: Table) -> Iterator[pl.DataFrame]:
+    """The table's chunks with PROBLEM (the reader's word on a row, naming it) and VOID (its
+    cells cannot be used) columns, from `row_errors` (taken as read) and the error column."""
+    first = 1
+    for chunk in table.chunks:
+        end = first + chunk.height
+        void = pl.Series(PROBLEM, _take(table.row_errors, first, end), pl.String)
+        said = void.fill_null(chunk.get_column(table.error_column)) if table.error_column else void
+        rows = pl.int_range(first, end, dtype=pl.Int64).cast(pl.String)
+        problem = pl.format("result on input row {}: {}", rows, pl.lit(said))
+        yield chunk.with_columns(problem.alias(PROBLEM), pl.lit(void.is_not_null()).alias(VOID))
+        first = end
+
+
+def _take(row_errors: dict[int, str], first: int, end: int) -> list[str | None]:
+    """The errors of rows [first, end), taken out of `row_errors` (None where there is none)."""
+    said: list[str | None] = [None] * (end - first)
+    for row in [r for r in row_errors if first <= r < end]:
+        said[row - first] = row_errors.pop(row)
+    return said
 
 
 def _errors(analytes: list[str]) -> pl.Expr:

@@ -238,6 +238,32 @@ def test_json_lines_with_a_nul_control_characters_and_a_foreign_line(tmp_path: P
     assert _errors(rows) == [None, None, RECODED_ROW]
 
 
+# ---- long layout -----------------------------------------------------------------------------
+
+
+def test_long_results_with_problems_tell_them_in_their_sample(tmp_path: Path) -> None:
+    data = (
+        b"specimen_id,test_code,value,unit,comment\n"
+        b"A1,B12,150,ng/L," + UTF8_NAME + b"\n"
+        b"A1,MMA,0.2,umol/L," + LATIN1_NAME + b"\n"
+        b"A2,B12,1\x0050,ng/L,x\n"
+        b"A3,B12,300,ng/L,x,extra\n"
+        b"A4,B12,420,ng/L,x\n"
+    )
+    _, rows, _ = _drain(_write(tmp_path, data), layout="long")
+    assert [(r["specimen_id"], r["b12"], r["mma"]) for r in rows] == [
+        ("A1", "150", "0.2"),  # read as cp1252, used, and said
+        ("A2", None, None),  # a NUL: not used
+        ("A3", None, None),  # shifted cells: not used
+        ("A4", "420", None),
+    ]
+    errors = [r["__error"] for r in rows]
+    assert errors[0] == f"mma result on input row 2: {RECODED_ROW}"
+    assert errors[1] == f"b12 result on input row 3: {NUL_ROW}"
+    assert errors[2] is not None and errors[2].startswith("b12 result on input row 4: more cells")
+    assert errors[3] is None
+
+
 # ---- end to end ------------------------------------------------------------------------------
 
 
