@@ -93,7 +93,7 @@ def looks_foreign(head: bytes) -> bool:
     binary data with few control bytes, or text in an encoding that must be named."""
     if _utf8_prefix(head):
         return False
-    text = sum(_text_bytes(line) for line in head.split(b"\n"))
+    text = head.count(b"\n") + sum(_text_bytes(line) for line in head.split(b"\n"))
     return text < TEXT_SHARE * len(head)
 
 
