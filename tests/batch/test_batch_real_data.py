@@ -83,7 +83,8 @@ def test_nhanes_csv_agrees_with_jsonl(nhanes_jsonl: Result, tmp_path: Path) -> N
 def test_the_bundled_example_runs_with_a_summary(tmp_path: Path) -> None:
     out = tmp_path / "example-results.csv"
     result = run("--example", "-o", str(out))
-    assert result.exit_code == 1  # the example holds haemolysed samples on purpose
+    # The example holds haemolysed samples on purpose: reported, but a demonstration exits 0.
+    assert result.exit_code == 0
     assert result.stdout == ""
     assert "300 rows read, 300 rows out, 3 with errors, 0 skipped" in result.stderr
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
