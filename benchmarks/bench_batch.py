@@ -91,6 +91,9 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--no-pandas", action="store_true")
     args = parser.parse_args()
+    # An installed wheel has .pyc files; an editable install where PYTHONDONTWRITEBYTECODE is set
+    # would otherwise recompile b12cli on every run and measure the compiler, not the tool.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "b12cli")], check=True)
     folder = args.workdir or Path(tempfile.mkdtemp(prefix="b12cli-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
     source = make_input(args.rows, folder)
