@@ -255,7 +255,7 @@ def test_csv_out_reads_back_to_the_same_values_as_jsonl(
             value = out[f"{analyte}_value"].lstrip("<>=")
             assert bool(value) == (analyte in given)
             if value:  # the CSV rounds to the analyte's decimals + 2
-                # Half the last written digit, plus float noise (9.795 - 9.79 is 0.0050000000000008).
+                # Half the last written digit, plus float noise (9.795 - 9.79 > 0.005).
                 digits = CATALOG.analytes[analyte].decimals + 2  # type: ignore[index]
                 tolerance = 0.5 * 10**-digits + 1e-9
                 assert abs(float(value) - given[analyte]["canonical_value"]) <= tolerance
