@@ -162,10 +162,14 @@ def _write(
 
     behind: Consumer[pl.DataFrame] = Consumer(write)
     needed = layout.needed()
-    for frame in engine.run(table):
-        update(stats, frame, engine.compiled, engine.plan.catalog)
-        behind.put(frame.select(needed))  # only what the writer reads waits in its queue
-        if progress:
-            progress(stats.rows)
+    try:
+        for frame in engine.run(table):
+            update(stats, frame, engine.compiled, engine.plan.catalog)
+            behind.put(frame.select(needed))  # only what the writer reads waits in its queue
+            if progress:
+                progress(stats.rows)
+    except BaseException:
+        behind.abort()  # no write may touch the output once it is being removed
+        raise
     behind.close()
     writer.close()

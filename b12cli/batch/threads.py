@@ -75,6 +75,10 @@ def prefetch(items: Iterator[T], depth: int = DEPTH) -> Prefetch[T]:
     return Prefetch(items, depth)
 
 
+class AbortedError(Exception):
+    """Marks a consumer whose remaining items are to be skipped."""
+
+
 class Consumer(Generic[T]):
     """Hands items to `work` on a background thread, in order; `close` waits for the last."""
 
@@ -106,6 +110,15 @@ class Consumer(Generic[T]):
         self.slots.put(_DONE)
         self.thread.join()
         self._check()
+
+    def abort(self) -> None:
+        """Drop what is still queued and wait for the item in hand, so nothing writes to the
+        output after the caller has given up on it (an interrupt, an error)."""
+        self.error = self.error or AbortedError()
+        with contextlib.suppress(queue.Empty):
+            self.slots.get_nowait()  # what waits is skipped
+        self.slots.put(_DONE)  # with an error set the worker skips items, so this is taken soon
+        self.thread.join()
 
     def _check(self) -> None:
         if self.error is not None:

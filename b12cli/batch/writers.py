@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO, Literal
@@ -52,19 +54,44 @@ def output_file(path: str | None) -> Iterator[BinaryIO]:
     directory = target.parent
     if not directory.is_dir():
         raise UsageError(f"-o {path}: directory {str(directory)!r} does not exist")
+    temp: str | None = None
     try:
-        descriptor, temp = tempfile.mkstemp(
-            dir=directory, prefix=f".{target.name}.", suffix=".part"
-        )
-    except OSError as exc:
-        raise UsageError(f"-o {path}: cannot write there ({exc.strerror})") from None
-    try:
+        with _signals_deferred():  # the file and its name come into being together
+            descriptor, temp = _make_temp(directory, target.name, path)
         with os.fdopen(descriptor, "wb") as handle:
             yield handle
         Path(temp).replace(target)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        if temp is not None:
+            Path(temp).unlink(missing_ok=True)
         raise
+
+
+def _make_temp(directory: Path, name: str, path: str) -> tuple[int, str]:
+    try:
+        return tempfile.mkstemp(dir=directory, prefix=f".{name}.", suffix=".part")
+    except OSError as exc:
+        raise UsageError(f"-o {path}: cannot write there ({exc.strerror})") from None
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM until the block is done, then act on them (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    kinds = (signal.SIGINT, signal.SIGTERM)
+    previous = {
+        kind: signal.signal(kind, lambda number, frame: caught.append(number)) for kind in kinds
+    }
+    try:
+        yield
+    finally:
+        for kind, handler in previous.items():
+            signal.signal(kind, handler)
+        if caught:
+            raise KeyboardInterrupt
 
 
 @contextlib.contextmanager
