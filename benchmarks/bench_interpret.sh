@@ -12,12 +12,13 @@ bin=$(dirname "$py")/b12cli
 # An installed wheel has .pyc files; an editable install under PYTHONDONTWRITEBYTECODE would
 # recompile b12cli on every run and measure the compiler, not the tool.
 "$py" -m compileall -q b12cli >/dev/null
-hyperfine -N --warmup 5 --runs "$runs" --export-json /tmp/b12cli-interpret-bench.json \
+report=$(mktemp)
+hyperfine -N --warmup 5 --runs "$runs" --export-json "$report" \
   "$py -c 'import typer, rich.console, pydantic, yaml'" \
   "$bin interpret --b12 '250 ng/L' --mma '0.62 umol/L' --age 55 --format json"
-"$py" - <<'PY'
-import json
-runs = json.load(open("/tmp/b12cli-interpret-bench.json"))["results"]
+"$py" - "$report" <<'PY'
+import json, sys
+runs = json.load(open(sys.argv[1]))["results"]
 base, ours = (r["median"] for r in runs)
 print(f"median: imports {base * 1e3:.1f} ms, interpret {ours * 1e3:.1f} ms, ratio {ours / base:.2f}")
 PY
