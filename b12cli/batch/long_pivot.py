@@ -27,7 +27,10 @@ def output_columns(
     units: dict[str, str] = {}
     taken = set(carried) | {ERROR}
     for analyte in analytes:
-        value = analyte if analyte not in taken else f"{analyte}_result"
+        # As reported; the engine adds the canonical "{analyte}_value" and "{analyte}_unit".
+        value = f"{analyte}_result"
+        while value in taken or f"{value}_unit" in taken:
+            value += "_"
         values[analyte], units[analyte] = value, f"{value}_unit"
         taken |= {value, f"{value}_unit"}
     per_analyte = [name for a in analytes for name in (values[a], units[a])]

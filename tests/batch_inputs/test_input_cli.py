@@ -60,7 +60,7 @@ def test_bundled_long_example_with_its_local_code(cli, example: Path) -> None:
     assert result.exit_code == 1  # two specimens carry an error, the rest are interpreted
     rows = pl.read_csv(result.stdout.encode(), infer_schema=False)
     assert rows.height == 36
-    assert rows.columns[:4] == ["specimen_id", "patient_id", "collected", "b12"]
+    assert rows.columns[:4] == ["specimen_id", "patient_id", "collected", "b12_result"]
     errors = dict(rows.drop_nulls("error").select("specimen_id", "error").rows())
     assert set(errors) == {"S24-041991", "S24-042080"}
     assert errors["S24-042080"].startswith("b12: 2 different results for one sample")

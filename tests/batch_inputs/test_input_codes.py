@@ -83,5 +83,5 @@ def test_codes_map_results_in_a_long_export(read, tmp_path: Path) -> None:
     path = tmp_path / "export.csv"
     path.write_text("specimen,itemid,value\ns1,51010,200\ns1,50925,4.1\ns1,51221,40\n")
     table, rows = read(path, codes=_codes([], DATA / "code-map.csv"))
-    assert rows.select("specimen", "b12", "folate").rows() == [("s1", "200", "4.1")]
+    assert rows.select("specimen", "b12_result", "folate_result").rows() == [("s1", "200", "4.1")]
     assert table.skipped_rows == 1

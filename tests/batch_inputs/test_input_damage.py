@@ -251,7 +251,7 @@ def test_long_results_with_problems_tell_them_in_their_sample(tmp_path: Path) ->
         b"A4,B12,420,ng/L,x\n"
     )
     _, rows, _ = _drain(_write(tmp_path, data), layout="long")
-    assert [(r["specimen_id"], r["b12"], r["mma"]) for r in rows] == [
+    assert [(r["specimen_id"], r["b12_result"], r["mma_result"]) for r in rows] == [
         ("A1", "150", "0.2"),  # read as cp1252, used, and said
         ("A2", None, None),  # a NUL: not used
         ("A3", None, None),  # shifted cells: not used

@@ -42,8 +42,8 @@ def test_example_groups_results_into_specimens(read, example: Path) -> None:
     assert table.columns[:3] == ["specimen_id", "patient_id", "collected"]
     assert table.analytes is not None
     assert list(table.analytes) == ["b12", "mma", "hcy", "folate", "egfr"]
-    assert table.analytes["b12"].value == "b12"
-    assert table.analytes["b12"].unit == "b12_unit"
+    assert table.analytes["b12"].value == "b12_result"
+    assert table.analytes["b12"].unit == "b12_result_unit"
 
 
 def _sample(rows, specimen: str) -> dict[str, str | None]:
@@ -55,10 +55,10 @@ def _sample(rows, specimen: str) -> dict[str, str | None]:
 def test_example_keeps_what_a_lab_export_hides(read, example: Path) -> None:
     _, rows = read(example, codes=B12_CODE)
     censored = _sample(rows, "S24-041937")  # empty value, '>2000' in the comments
-    assert (censored["b12"], censored["b12_unit"]) == (">2000", "ng/L")
+    assert (censored["b12_result"], censored["b12_result_unit"]) == (">2000", "ng/L")
     add_on = _sample(rows, "S24-041906")  # MMA referred out, listed at the end of the file
-    assert (add_on["mma"], add_on["mma_unit"]) == ("634", "nmol/L")
-    assert _sample(rows, "S24-041991")["b12"] == "haemolysed"
+    assert (add_on["mma_result"], add_on["mma_result_unit"]) == ("634", "nmol/L")
+    assert _sample(rows, "S24-041991")["b12_result"] == "haemolysed"
     repeated = _sample(rows, "S24-042080")
     assert repeated["__error"] == (
         "b12: 2 different results for one sample; the first in the file was used"
@@ -95,10 +95,11 @@ def test_patient_and_time_group_when_there_is_no_specimen(read, tmp_path: Path) 
     )
     table, rows = read(path)
     assert table.columns == [
-        "patient", "collection_time", "b12", "b12_unit", "folate", "folate_unit", "__error"
+        "patient", "collection_time",
+        "b12_result", "b12_result_unit", "folate_result", "folate_result_unit", "__error",
     ]  # fmt: skip
     # A result without a collection time cannot be paired: it is a sample of its own.
-    assert rows.select("patient", "b12", "folate").rows() == [
+    assert rows.select("patient", "b12_result", "folate_result").rows() == [
         ("p1", "180", "3.1"),
         ("p1", "350", None),
         ("p2", "120", None),
@@ -118,7 +119,7 @@ def test_tests_match_codes_loinc_and_aliases(read, tmp_path: Path) -> None:
         "s6,13964-2,0.4",
     )
     table, rows = read(path, codes=B12_CODE)
-    assert rows.select("specimen", "b12", "mma").rows() == [
+    assert rows.select("specimen", "b12_result", "mma_result").rows() == [
         ("s1", "100", None),
         ("s2", "200", None),
         ("s3", "300", None),
@@ -136,9 +137,9 @@ def test_test_columns_are_tried_in_order(read, tmp_path: Path) -> None:
         "s2,2284-8,Whatever,6",
     )
     _, rows = read(path)
-    assert rows["folate"].to_list() == ["5", "6"]
+    assert rows["folate_result"].to_list() == ["5", "6"]
     _, by_name = read(path, test=["test_name"])
-    assert by_name["folate"].to_list() == ["5"]
+    assert by_name["folate_result"].to_list() == ["5"]
 
 
 def test_value_columns_are_tried_in_order(read, tmp_path: Path) -> None:
@@ -151,9 +152,9 @@ def test_value_columns_are_tried_in_order(read, tmp_path: Path) -> None:
         "s4,B12,,",
     )
     _, rows = read(path, value=["value", "comments"])
-    assert rows["b12"].to_list() == [">2000*.", "GREATER THAN 2000.", "250", None]
+    assert rows["b12_result"].to_list() == [">2000*.", "GREATER THAN 2000.", "250", None]
     _, values_only = read(path, value=["value"])
-    assert values_only["b12"].to_list() == [None, None, "250", None]
+    assert values_only["b12_result"].to_list() == [None, None, "250", None]
 
 
 def test_duplicates_keep_the_first_result_and_say_so(read, tmp_path: Path) -> None:
@@ -169,7 +170,7 @@ def test_duplicates_keep_the_first_result_and_say_so(read, tmp_path: Path) -> No
         "s2,MMA,0.5,umol/L",
     )
     _, rows = read(path)
-    assert rows.select("b12", "b12_unit", "mma").rows() == [
+    assert rows.select("b12_result", "b12_result_unit", "mma_result").rows() == [
         ("180", "ng/L", None),
         ("180", "ng/L", "0.3"),
     ]
@@ -213,7 +214,7 @@ def test_long_layout_reads_jsonl_too(read, tmp_path: Path) -> None:
         '{"specimen": "s1", "test": "MMA", "value": 0.35, "unit": "umol/L"}\n'
     )
     _, rows = read(path, layout="long")
-    assert rows.select("specimen", "b12", "mma", "mma_unit").rows() == [
+    assert rows.select("specimen", "b12_result", "mma_result", "mma_result_unit").rows() == [
         ("s1", "180", "0.35", "umol/L")
     ]
 
@@ -227,6 +228,6 @@ def test_context_columns_travel_with_each_sample(read, tmp_path: Path) -> None:
     )
     table, rows = read(path)
     assert table.columns[:3] == ["specimen", "patient_age", "Sex"]
-    assert rows.select("specimen", "patient_age", "Sex", "b12", "mma").rows() == [
+    assert rows.select("specimen", "patient_age", "Sex", "b12_result", "mma_result").rows() == [
         ("s1", "71", "F", "160", "0.5")
     ]

@@ -57,7 +57,9 @@ def reference(records: list[dict[str, str | None]]) -> list[dict[str, str | None
         errors = []
         for analyte in analytes:
             picks = found.get(analyte, [])
-            row[analyte], row[f"{analyte}_unit"] = picks[0] if picks else (None, None)
+            row[f"{analyte}_result"], row[f"{analyte}_result_unit"] = (
+                picks[0] if picks else (None, None)
+            )
             if len(set(picks)) > 1:
                 errors.append(DUPLICATE.format(analyte, len(set(picks))))
         row["__error"] = "; ".join(errors) or None

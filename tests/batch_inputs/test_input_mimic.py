@@ -26,7 +26,8 @@ def mimic3(shared: Path) -> Path:
 def _parse_all(rows: pl.DataFrame, analyte: str) -> list[float]:
     """Every result text read as `interpret` reads it (a bad one raises)."""
     catalog = load_catalog()
-    found = rows.drop_nulls(analyte).select(analyte, f"{analyte}_unit").rows()
+    column = f"{analyte}_result"  # as reported; b12cli adds the canonical b12_value/b12_unit
+    found = rows.drop_nulls(column).select(column, f"{column}_unit").rows()
     return [parse_measurement(catalog, analyte, text, unit=unit).value for text, unit in found]
 
 
@@ -46,7 +47,7 @@ def test_mimic4_gives_each_b12_result_a_sample(read, mimic4: Path) -> None:
     assert rows["__error"].null_count() == 52
     b12 = _parse_all(rows, "b12")
     assert len(b12) == 49
-    censored = rows.filter(pl.col("b12").str.contains("2000"))["b12"].to_list()
+    censored = rows.filter(pl.col("b12_result").str.contains("2000"))["b12_result"].to_list()
     assert sorted(censored) == sorted(
         [">2000*.", ">2000*.", ">2000*.", ">2000.", "GREATER THAN 2000.", "GREATER THAN 2000."]
     )
@@ -56,7 +57,7 @@ def test_mimic4_gives_each_b12_result_a_sample(read, mimic4: Path) -> None:
 
 def test_mimic4_without_comments_loses_the_censored_results(read, mimic4: Path) -> None:
     _, rows = read(mimic4, codes=MIMIC_CODES, group=["specimen_id"], value=["value"])
-    assert rows["b12"].drop_nulls().len() == 43
+    assert rows["b12_result"].drop_nulls().len() == 43
 
 
 def test_mimic3_groups_by_patient_and_chart_time(read, mimic3: Path) -> None:
@@ -67,8 +68,8 @@ def test_mimic3_groups_by_patient_and_chart_time(read, mimic3: Path) -> None:
     assert rows.height == 39
     assert len(_parse_all(rows, "b12")) == 38
     assert len(_parse_all(rows, "folate")) == 33
-    assert rows.filter(pl.col("b12").str.starts_with("GREATER"))["b12"].to_list() == [
+    assert rows.filter(pl.col("b12_result").str.starts_with("GREATER"))["b12_result"].to_list() == [
         "GREATER THAN 2000"
     ]
-    both = rows.drop_nulls(["b12", "folate"])
+    both = rows.drop_nulls(["b12_result", "folate_result"])
     assert both.height == 32  # drawn together: same patient and chart time
