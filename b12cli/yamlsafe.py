@@ -109,14 +109,6 @@ def _dotted(path: Path) -> str:
     return out
 
 
-def line_of(lines: dict[Path, int], path: Path) -> int | None:
-    """The line of the longest known prefix of a key path."""
-    for end in range(len(path), -1, -1):
-        if path[:end] in lines:
-            return lines[path[:end]]
-    return None
-
-
 def dotted(path: Path) -> str:
     """A key path as `rules[3].when.all[0]`."""
     return _dotted(path)

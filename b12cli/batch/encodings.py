@@ -118,11 +118,6 @@ def is_utf8(encoding: str) -> bool:
     return codecs.lookup(encoding).name in ("utf-8", "utf-8-sig")
 
 
-def ascii_based(encoding: str) -> bool:
-    """Whether the codec writes ASCII as single bytes (every one but UTF-16 and UTF-32)."""
-    return not codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
-
-
 def line_at(opener: Opener, encoding: str, position: int) -> int:
     """The 1-based line holding byte `position` (read again: only needed for a message)."""
     decoder = codecs.getincrementaldecoder(encoding)("replace")
