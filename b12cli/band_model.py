@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from itertools import pairwise
-from typing import Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, model_validator
+if TYPE_CHECKING:
+    from pydantic import Field
 
 from b12cli.conditions import ContextTest, Strict
 
 Evidence = Literal["V", "S", "M", "C"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Band(Strict):
     """One band of an analyte, with explicit bounds (gt/ge below, lt/le above)."""
 
@@ -24,15 +27,13 @@ class Band(Strict):
     source: str
     evidence: Evidence
 
-    @model_validator(mode="after")
-    def _bounds(self) -> Band:
+    def __post_init__(self) -> None:
         if self.gt is not None and self.ge is not None:
             raise ValueError("a band takes gt or ge, not both")
         if self.lt is not None and self.le is not None:
             raise ValueError("a band takes lt or le, not both")
         if self.lower > self.upper:
             raise ValueError("the lower bound is above the upper bound")
-        return self
 
     @property
     def lower(self) -> float:
@@ -63,16 +64,15 @@ class Band(Strict):
         return above and below
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BandVariant(Strict):
     """A partition of the line into bands, used when `when` holds (the last has no `when`)."""
 
     when: ContextTest | None = None
-    bands: list[Band] = Field(min_length=1)
+    bands: Annotated[list[Band], Field(min_length=1)]
 
-    @model_validator(mode="after")
-    def _partition(self) -> BandVariant:
+    def __post_init__(self) -> None:
         check_partition(self.bands)
-        return self
 
 
 def check_partition(bands: list[Band]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from b12cli.conditions import ContextTest
 from b12cli.model import Band, BandVariant
@@ -75,9 +76,7 @@ def band_measurement(m: Measurement, variants: list[BandVariant], context: Conte
     variant = pick_variant(variants, context)
     possible = possible_bands(variant, m.comparator, m.canonical_value)
     band = possible[0] if len(possible) == 1 else None
-    return m.model_copy(
-        update={"band": band, "possible_bands": possible, "thresholds": thresholds(variant)}
-    )
+    return replace(m, band=band, possible_bands=possible, thresholds=thresholds(variant))
 
 
 def bounds_text(t: Threshold, unit: str) -> str:

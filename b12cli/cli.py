@@ -113,8 +113,9 @@ def schema() -> None:
     import json
 
     from b12cli.result import Interpretation
+    from b12cli.validation import json_schema
 
-    body = Interpretation.model_json_schema(by_alias=True, mode="serialization")
+    body = json_schema(Interpretation)
     body["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     typer.echo(json.dumps(body, indent=2))
 

@@ -8,9 +8,13 @@ interval spans several bands).
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, Literal, TypeAlias
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, model_validator
+if TYPE_CHECKING:
+    # Pydantic reads these annotations only when a file is validated (b12cli.validation);
+    # the interpreter never imports it.
+    from pydantic import Field
 
 Category = Literal[
     "deficient", "functional_deficiency", "indeterminate", "not_deficient", "insufficient_data"
@@ -25,56 +29,70 @@ CATEGORIES: tuple[Category, ...] = (
 ContextField = Literal["age", "sex", "pregnant"]
 
 
-class Strict(BaseModel):
-    """Base for every model read from YAML: frozen, no unknown keys."""
+class Strict:
+    """Base for every model read from YAML: unknown keys are refused when validating.
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+    Models are frozen, slotted, keyword-only dataclasses; their pydantic constraints live in
+    string annotations that only `b12cli.validation` resolves, so interpreting a record with
+    a bundled ruleset never imports pydantic.
+    """
+
+    __slots__ = ()
+    __pydantic_config__: ClassVar[dict[str, Any]] = {"extra": "forbid"}
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AllOf(Strict):
     """True when every sub-condition is true."""
 
-    all_of: list[Condition] = Field(alias="all", min_length=1)
+    all_of: Annotated[list[Condition], Field(alias="all", min_length=1)]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AnyOf(Strict):
     """True when at least one sub-condition is true."""
 
-    any_of: list[Condition] = Field(alias="any", min_length=1)
+    any_of: Annotated[list[Condition], Field(alias="any", min_length=1)]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NotOf(Strict):
     """Negation (unknown stays unknown)."""
 
-    not_of: Condition = Field(alias="not")
+    not_of: Annotated[Condition, Field(alias="not")]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BandTest(Strict):
     """The analyte's band is one of `in`; false when the analyte is missing."""
 
     band: str
-    in_: list[str] = Field(alias="in", min_length=1)
+    in_: Annotated[list[str], Field(alias="in", min_length=1)]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DerivedTest(Strict):
     """A derived status (e.g. screening) has one of the values in `in`."""
 
     derived: str
-    in_: list[str] = Field(alias="in", min_length=1)
+    in_: Annotated[list[str], Field(alias="in", min_length=1)]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class MeasuredTest(Strict):
     """The analyte was given (with or without a definite band)."""
 
     measured: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class UncertainTest(Strict):
     """At least one of these analytes has a censored value spanning several bands."""
 
-    uncertain: list[str] = Field(min_length=1)
+    uncertain: Annotated[list[str], Field(min_length=1)]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ContextTest(Strict):
     """A comparison on a context field (age, sex, pregnant); false when it is not given."""
 
@@ -85,33 +103,42 @@ class ContextTest(Strict):
     ge: float | None = None
     eq: str | bool | None = None
 
-    @model_validator(mode="after")
-    def _one_comparison(self) -> ContextTest:
+    def __post_init__(self) -> None:
         given = [k for k in ("lt", "le", "gt", "ge", "eq") if getattr(self, k) is not None]
         if len(given) != 1:
             raise ValueError("a context test takes exactly one of lt, le, gt, ge, eq")
-        return self
+
+    def comparison(self) -> tuple[str, float | str | bool]:
+        """The one comparison this test makes: operator key and operand."""
+        for key in ("lt", "le", "gt", "ge", "eq"):
+            operand: float | str | bool | None = getattr(self, key)
+            if operand is not None:
+                return key, operand
+        raise AssertionError("validated context tests have one comparison")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RiskTest(Strict):
     """Any of these risk factors was given."""
 
-    risk: list[str] = Field(min_length=1)
+    risk: Annotated[list[str], Field(min_length=1)]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SymptomTest(Strict):
     """Any of these symptoms was given."""
 
-    symptom: list[str] = Field(min_length=1)
+    symptom: Annotated[list[str], Field(min_length=1)]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CategoryTest(Strict):
     """The decided category is one of these (caveats, notes and next steps only)."""
 
-    category: list[Category] = Field(min_length=1)
+    category: Annotated[list[Category], Field(min_length=1)]
 
 
-_KEYS = {
+KEYS = {
     "all": "AllOf",
     "any": "AnyOf",
     "not": "NotOf",
@@ -126,35 +153,30 @@ _KEYS = {
 }
 
 
-def _condition_kind(value: Any) -> str | None:
+def condition_kind(value: Any) -> str | None:
     """Pick the condition model by the key it carries, so errors point at that model only."""
-    if isinstance(value, BaseModel):
-        return type(value).__name__
     if isinstance(value, dict):
-        for key, kind in _KEYS.items():
+        for key, kind in KEYS.items():
             if key in value:
                 return kind
-    return None
+        return None
+    return type(value).__name__ if type(value).__name__ in KEYS.values() else None
 
 
-Condition = Annotated[
-    Annotated[AllOf, Tag("AllOf")]
-    | Annotated[AnyOf, Tag("AnyOf")]
-    | Annotated[NotOf, Tag("NotOf")]
-    | Annotated[BandTest, Tag("BandTest")]
-    | Annotated[DerivedTest, Tag("DerivedTest")]
-    | Annotated[MeasuredTest, Tag("MeasuredTest")]
-    | Annotated[UncertainTest, Tag("UncertainTest")]
-    | Annotated[ContextTest, Tag("ContextTest")]
-    | Annotated[RiskTest, Tag("RiskTest")]
-    | Annotated[SymptomTest, Tag("SymptomTest")]
-    | Annotated[CategoryTest, Tag("CategoryTest")],
-    Discriminator(
-        _condition_kind,
-        custom_error_type="condition",
-        custom_error_message="not a condition: expected one of the keys " + ", ".join(_KEYS),
-    ),
-]
+Condition: TypeAlias = (
+    AllOf
+    | AnyOf
+    | NotOf
+    | BandTest
+    | DerivedTest
+    | MeasuredTest
+    | UncertainTest
+    | ContextTest
+    | RiskTest
+    | SymptomTest
+    | CategoryTest
+)
+"""Any condition; when validating, `b12cli.validation` tells them apart by `condition_kind`."""
 
 
 def children(condition: Condition) -> list[Condition]:

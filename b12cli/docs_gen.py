@@ -13,6 +13,7 @@ from b12cli.model import BandVariant
 from b12cli.render.condition_text import condition_text, range_text
 from b12cli.render.rules import threshold_rows
 from b12cli.rulesets import LoadedRuleset, bundled_names, load_catalog, load_ruleset
+from b12cli.validation import keys
 
 
 def _cell(text: object) -> str:
@@ -34,10 +35,9 @@ def schema_section() -> list[str]:
     for model, described in FIELDS.items():
         out += [f"### {model.__name__}", "", (model.__doc__ or "").strip(), ""]
         rows = []
-        for name, info in model.model_fields.items():
-            key = info.alias or name
+        for key, required in keys(model):
             kind, text = described[key]
-            rows.append([f"`{key}`", kind, "yes" if info.is_required() else "no", text])
+            rows.append([f"`{key}`", kind, "yes" if required else "no", text])
         if model is BandVariant:
             rows.insert(0, [f"`{BAND_LIST_UNIT[0]}`", BAND_LIST_UNIT[1], "no", BAND_LIST_UNIT[2]])
         out += [*table(["key", "type", "required", "meaning"], rows), ""]

@@ -6,12 +6,13 @@ section of docs/rulesets.md cannot fall behind the models.
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from typing import Any
 
 from b12cli.model import Band, BandVariant, Caveat, Derived, Rule, Ruleset, Source, Step
+from b12cli.validation import keys
 
 CONDITIONS = "condition"
-FIELDS: dict[type[BaseModel], dict[str, tuple[str, str]]] = {
+FIELDS: dict[type[Any], dict[str, tuple[str, str]]] = {
     Ruleset: {
         "id": ("text", "Lowercase letters, digits, `.`, `_`, `-`; shown in every output."),
         "title": ("text", "Human-readable name."),
@@ -106,7 +107,7 @@ def undocumented() -> list[str]:
     """Model fields without a description here (should be empty)."""
     missing = []
     for model, described in FIELDS.items():
-        for name, info in model.model_fields.items():
-            if (info.alias or name) not in described:
-                missing.append(f"{model.__name__}.{info.alias or name}")
+        for key, _ in keys(model):
+            if key not in described:
+                missing.append(f"{model.__name__}.{key}")
     return missing

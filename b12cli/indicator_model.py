@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, model_validator
+if TYPE_CHECKING:
+    from pydantic import Field
 
 from b12cli.band_model import Band, Evidence, check_partition
 from b12cli.conditions import Strict
@@ -13,16 +15,18 @@ from b12cli.conditions import Strict
 CB12_ANALYTES = ("holotc", "b12", "mma", "hcy")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class AgeTerm(Strict):
     """The age term subtracted from the log ratio: scale / (1 + (age / age_scale) ** power)."""
 
     scale: float
-    age_scale: float = Field(gt=0)
+    age_scale: Annotated[float, Field(gt=0)]
     power: float
     source: str
     evidence: Evidence
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Indicator(Strict):
     """A combined indicator: experimental, reported beside the category, never deciding it."""
 
@@ -31,16 +35,14 @@ class Indicator(Strict):
     description: str
     units: dict[str, str]
     age_term: AgeTerm
-    bands: list[Band] = Field(min_length=1)
+    bands: Annotated[list[Band], Field(min_length=1)]
     source: str
     evidence: Evidence
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Indicator:
+    def __post_init__(self) -> None:
         if sorted(self.units) != sorted(CB12_ANALYTES):
             raise ValueError(f"units: give exactly the formula's analytes {list(CB12_ANALYTES)}")
         check_partition(self.bands)
-        return self
 
     def cited(self) -> list[str]:
         """Every source id this indicator cites."""

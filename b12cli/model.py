@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field, model_validator
+if TYPE_CHECKING:
+    from pydantic import Field
 
 from b12cli.band_model import Band, BandVariant, Evidence, check_partition
 from b12cli.conditions import Category, Condition, Strict, walk
@@ -15,6 +17,7 @@ AnalyteId = Literal["b12", "holotc", "mma", "hcy", "folate", "egfr"]
 ANALYTES: tuple[AnalyteId, ...] = ("b12", "holotc", "mma", "hcy", "folate", "egfr")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Source(Strict):
     """A citable document behind a threshold, rule or text."""
 
@@ -23,14 +26,16 @@ class Source(Strict):
     url: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Unit(Strict):
     """An accepted unit: canonical value = value x factor."""
 
-    factor: float = Field(gt=0)
-    spellings: list[str] = Field(default_factory=list)
+    factor: Annotated[float, Field(gt=0)]
+    spellings: list[str] = field(default_factory=list)
     source: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Plausible(Strict):
     """Physiologically plausible range, in the canonical unit."""
 
@@ -38,34 +43,35 @@ class Plausible(Strict):
     max: float
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Analyte(Strict):
     """One analyte of the shared catalogue."""
 
     name: str
-    loinc: list[str] = Field(default_factory=list)
+    loinc: list[str] = field(default_factory=list)
     canonical_unit: str
     default_unit: str
     units: dict[str, Unit]
-    aliases: list[str] = Field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
     plausible: Plausible
     decimals: int = 2
 
-    @model_validator(mode="after")
-    def _units_known(self) -> Analyte:
+    def __post_init__(self) -> None:
         for unit in (self.canonical_unit, self.default_unit):
             if unit not in self.units:
                 raise ValueError(f"unit {unit!r} is not among this analyte's units")
         if self.units[self.canonical_unit].factor != 1:
             raise ValueError("the canonical unit must have factor 1")
-        return self
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Term(Strict):
     """A context term (risk factor or symptom)."""
 
     label: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Note(Strict):
     """A block of explanatory text shown when its condition holds (e.g. the joint-pain section)."""
 
@@ -76,6 +82,7 @@ class Note(Strict):
     source: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Catalog(Strict):
     """Analytes, context vocabularies, shared notes and the disclaimer: shared by every ruleset."""
 
@@ -83,14 +90,13 @@ class Catalog(Strict):
     analytes: dict[AnalyteId, Analyte]
     risks: dict[str, Term]
     symptoms: dict[str, Term]
-    sections: dict[str, str] = Field(default_factory=dict)
-    notes: list[Note] = Field(default_factory=list)
-    indicators: dict[Literal["cb12"], Indicator] = Field(default_factory=dict)
+    sections: dict[str, str] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    indicators: dict[Literal["cb12"], Indicator] = field(default_factory=dict)
     disclaimer: str
     sources: dict[str, Source]
 
-    @model_validator(mode="after")
-    def _complete(self) -> Catalog:
+    def __post_init__(self) -> None:
         missing = set(ANALYTES) - set(self.analytes)
         if missing:
             raise ValueError(f"analytes missing from the catalogue: {sorted(missing)}")
@@ -102,9 +108,9 @@ class Catalog(Strict):
         for note in self.notes:
             if note.section not in self.sections:
                 raise ValueError(f"note {note.id!r}: unknown section {note.section!r}")
-        return self
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Derived(Strict):
     """One value of a derived status, chosen by the first `when` that holds."""
 
@@ -112,6 +118,7 @@ class Derived(Strict):
     when: Condition
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Rule(Strict):
     """An interpretation rule: the first whose condition holds decides the category."""
 
@@ -120,10 +127,11 @@ class Rule(Strict):
     category: Category
     label: str
     summary: str
-    next_steps: list[str] = Field(default_factory=list)
+    next_steps: list[str] = field(default_factory=list)
     source: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Caveat(Strict):
     """A caveat: every one whose condition holds is reported."""
 
@@ -133,6 +141,7 @@ class Caveat(Strict):
     source: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Step(Strict):
     """A next step offered to the clinician; shown when its rule fires and `when` holds."""
 
@@ -144,10 +153,11 @@ class Step(Strict):
 RulesetStatus = Literal["guideline", "laboratory", "experimental"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Ruleset(Strict):
     """A whole ruleset: bands, derived statuses, rules, caveats, steps and their sources."""
 
-    id: str = Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9._-]*$")]
     title: str
     version: str
     effective: dt.date
@@ -157,19 +167,17 @@ class Ruleset(Strict):
     extends: str | None = None
     sources: dict[str, Source]
     bands: dict[AnalyteId, list[BandVariant]]
-    derived: dict[str, list[Derived]] = Field(default_factory=dict)
-    rules: list[Rule] = Field(min_length=1)
+    derived: dict[str, list[Derived]] = field(default_factory=dict)
+    rules: Annotated[list[Rule], Field(min_length=1)]
     uncertain: Rule
     otherwise: Rule
-    caveats: list[Caveat] = Field(default_factory=list)
-    steps: dict[str, Step] = Field(default_factory=dict)
+    caveats: list[Caveat] = field(default_factory=list)
+    steps: dict[str, Step] = field(default_factory=dict)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Ruleset:
+    def __post_init__(self) -> None:
         from b12cli.ruleset_checks import check_ruleset
 
         check_ruleset(self)
-        return self
 
 
 def _check_indicator_units(catalog: Catalog) -> None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import cast
 
 from b12cli.errors import InputError
-from b12cli.model import Catalog
+from b12cli.model import AnalyteId, Catalog
 from b12cli.result import Context, Measurement, Record, Sex
 from b12cli.values import parse_measurement
 
@@ -41,8 +42,8 @@ def build_context(
 
 def build_record(catalog: Catalog, values: Mapping[str, str | None], context: Context) -> Record:
     """Parse each given value (raising InputError on the first bad one) into a Record."""
-    measurements: dict[str, Measurement] = {}
+    measurements: dict[AnalyteId, Measurement] = {}
     for analyte, text in values.items():
         if text is not None and text.strip():
-            measurements[analyte] = parse_measurement(catalog, analyte, text)
+            measurements[cast("AnalyteId", analyte)] = parse_measurement(catalog, analyte, text)
     return Record(measurements=measurements, context=context)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import Field
+if TYPE_CHECKING:
+    from pydantic import Field
 
 from b12cli.conditions import Category, Strict
 from b12cli.model import AnalyteId, Evidence, RulesetStatus, Source
@@ -15,6 +17,7 @@ UnitSource = Literal["given", "default", "header", "column", "option"]
 Sex = Literal["female", "male"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Threshold(Strict):
     """One band of the scale a measurement was compared against, in the canonical unit."""
 
@@ -27,6 +30,7 @@ class Threshold(Strict):
     evidence: Evidence
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Measurement(Strict):
     """One result as entered, converted to the canonical unit, and (once evaluated) banded."""
 
@@ -40,20 +44,22 @@ class Measurement(Strict):
     canonical_unit: str
     unit_source: UnitSource
     band: str | None = None
-    possible_bands: list[str] = Field(default_factory=list)
-    thresholds: list[Threshold] = Field(default_factory=list)
+    possible_bands: list[str] = field(default_factory=list)
+    thresholds: list[Threshold] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Context(Strict):
     """Clinical context that rules may test."""
 
-    age: float | None = Field(default=None, ge=0, le=130)
+    age: Annotated[float | None, Field(ge=0, le=130)] = None
     sex: Sex | None = None
     pregnant: bool | None = None
-    risks: list[str] = Field(default_factory=list)
-    symptoms: list[str] = Field(default_factory=list)
+    risks: list[str] = field(default_factory=list)
+    symptoms: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class InputProblem(Strict):
     """A value that could not be used (the rest of the record is still interpreted)."""
 
@@ -62,14 +68,16 @@ class InputProblem(Strict):
     message: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Record(Strict):
     """What the evaluator takes: measurements by analyte, context and problems found."""
 
-    measurements: dict[AnalyteId, Measurement] = Field(default_factory=dict)
-    context: Context = Field(default_factory=Context)
-    errors: list[InputProblem] = Field(default_factory=list)
+    measurements: dict[AnalyteId, Measurement] = field(default_factory=dict)
+    context: Context = field(default_factory=Context)
+    errors: list[InputProblem] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class FiredRule(Strict):
     """The rule that decided, with the comparisons that made it true."""
 
@@ -78,6 +86,7 @@ class FiredRule(Strict):
     because: list[str]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Text(Strict):
     """A caveat or next step with its source."""
 
@@ -86,6 +95,7 @@ class Text(Strict):
     source: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NoteOut(Strict):
     """A shared explanatory note (e.g. joint and muscle pain) that applies."""
 
@@ -96,6 +106,7 @@ class NoteOut(Strict):
     source: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class RulesetRef(Strict):
     """Which ruleset produced the interpretation, exactly."""
 
@@ -106,6 +117,7 @@ class RulesetRef(Strict):
     sha256: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Interpretation(Strict):
     """The whole interpretation of one record by one ruleset."""
 
@@ -115,13 +127,13 @@ class Interpretation(Strict):
     label: str
     summary: str
     measurements: list[Measurement]
-    derived: dict[str, str | None] = Field(default_factory=dict)
+    derived: dict[str, str | None] = field(default_factory=dict)
     context: Context
     rules_fired: list[FiredRule]
     next_steps: list[Text]
     caveats: list[Text]
-    notes: list[NoteOut] = Field(default_factory=list)
-    indicators: dict[str, Any] = Field(default_factory=dict)
-    errors: list[InputProblem] = Field(default_factory=list)
+    notes: list[NoteOut] = field(default_factory=list)
+    indicators: dict[str, Any] = field(default_factory=dict)
+    errors: list[InputProblem] = field(default_factory=list)
     sources: dict[str, Source]
     disclaimer: str

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import BaseModel, ValidationError
-
+from b12cli import snapshot
 from b12cli.band_units import BandUnit, BandUnits, convert_band_units
+from b12cli.conditions import KEYS
 from b12cli.errors import RulesetError
 from b12cli.extends import Origins, load_raw, locate
 from b12cli.model import Catalog, Ruleset
@@ -17,10 +17,12 @@ from b12cli.ruleset_checks import CheckError, check_terms
 from b12cli.ruleset_files import CATALOG_FILE, bundled_names, bundled_text
 from b12cli.yamlsafe import dotted, load_yaml
 
+if TYPE_CHECKING:
+    from pydantic import ValidationError
+
 DEFAULT_RULESET = "nice-ng239"
-_TAGS = {"AllOf", "AnyOf", "NotOf", "BandTest", "DerivedTest", "MeasuredTest", "UncertainTest"}
-_TAGS |= {"ContextTest", "RiskTest", "SymptomTest", "CategoryTest", "function-after"}
-M = TypeVar("M", bound=BaseModel)
+_TAGS = {*KEYS.values(), "function-after"}
+M = TypeVar("M")
 
 
 @dataclass(frozen=True)
@@ -45,17 +47,35 @@ class LoadedRuleset:
 
 @cache
 def load_catalog() -> Catalog:
-    """The bundled analyte catalogue (validated once per process)."""
+    """The bundled analyte catalogue: its current validated snapshot, else validated now."""
+    return snapshot.load("catalog", Catalog) or validated_catalog()
+
+
+def validated_catalog() -> Catalog:
+    """The bundled catalogue, validated in full."""
     return parse_model(bundled_text(CATALOG_FILE), f"rules/{CATALOG_FILE}", Catalog)
 
 
 def load_ruleset(ref: str) -> LoadedRuleset:
-    """Load, validate and cross-check one ruleset by bundled id or path."""
+    """One ruleset by bundled id or path, validated and cross-checked (once per process).
+
+    A bundled ruleset comes from its snapshot while that matches the bundled files
+    (see `b12cli.snapshot`); anything else is validated here.
+    """
     return _load_cached(ref)
 
 
 @cache
 def _load_cached(ref: str) -> LoadedRuleset:
+    if ref in bundled_names():
+        trusted = snapshot.load(ref, LoadedRuleset)
+        if trusted is not None:
+            return trusted
+    return validated_ruleset(ref)
+
+
+def validated_ruleset(ref: str) -> LoadedRuleset:
+    """Load, merge, convert, validate and cross-check one ruleset in full."""
     raw = load_raw(ref)
     data, units = convert_band_units(raw.data, raw.origins, load_catalog())
     ruleset = validate_model(data, raw.origins, raw.name, Ruleset)
@@ -74,10 +94,12 @@ def parse_model(text: str, name: str, model: type[M]) -> M:
 
 def validate_model(data: Any, origins: Origins, name: str, model: type[M]) -> M:
     """Validate parsed YAML; raise RulesetError naming file, line and key path."""
+    from b12cli.validation import ValidationError, validate
+
     if not isinstance(data, dict):
         raise RulesetError(f"{name}: expected a mapping of keys at the top level")
     try:
-        return model.model_validate(data)
+        return validate(model, data)
     except ValidationError as exc:
         raise RulesetError(_describe(exc, name, origins)) from None
 
@@ -96,6 +118,8 @@ def _describe(exc: ValidationError, name: str, origins: Origins) -> str:
     error = exc.errors(include_url=False)[0]
     path = tuple(p for p in error["loc"] if p not in _TAGS and not str(p).startswith("tagged"))
     message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "unexpected_keyword_argument":
+        message = "unknown key (not part of this format)"
     cause = error.get("ctx", {}).get("error")
     if isinstance(cause, CheckError):
         # A cross-reference check knows the key path inside the model it checked.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Literal
+from typing import Literal, cast
 
 from b12cli.errors import InputError
-from b12cli.model import Catalog
+from b12cli.model import AnalyteId, Catalog
 from b12cli.result import Comparator, Measurement, UnitSource
 from b12cli.units import plausible_alternatives, resolve_unit, to_canonical
 
@@ -111,6 +111,7 @@ def parse_measurement(
     """Parse one result; `unit` applies when the text has none (from a header or column)."""
     analyte = catalog.analytes[analyte_id]  # type: ignore[index]
     comparator, number, unit_text = split_value(text, decimal)
+    source: UnitSource
     if unit_text:
         unit_key, source = resolve_unit(catalog, analyte_id, unit_text), "given"
     elif unit:
@@ -123,7 +124,7 @@ def parse_measurement(
     if not analyte.plausible.min <= canonical <= analyte.plausible.max:
         raise InputError(_implausible(analyte_id, catalog, number, unit_key))
     return Measurement(
-        analyte=analyte_id,
+        analyte=cast("AnalyteId", analyte_id),
         name=analyte.name,
         input=text.strip(),
         value=number,

@@ -23,7 +23,7 @@ from b12cli.cli import app
 from b12cli.errors import InputError
 from b12cli.evaluate import interpret
 from b12cli.model import ANALYTES
-from b12cli.result import Interpretation, Measurement, Record, Threshold
+from b12cli.result import Context, Interpretation, Measurement, Record, Threshold
 from b12cli.rulesets import load_catalog, load_ruleset
 from b12cli.values import parse_measurement
 
@@ -70,8 +70,8 @@ def same_record_two_units(draw: st.DrawFn) -> tuple[dict[str, str], dict[str, st
 def interpret_texts(texts: dict[str, str], age: float | None = None) -> Interpretation:
     """Parse each text for its analyte and interpret the record under nice-ng239."""
     measurements = {a: parse_measurement(CATALOG, a, t) for a, t in texts.items()}
-    context: dict[str, Any] = {"age": age}
-    return interpret(Record(measurements=measurements, context=context), NICE, CATALOG)
+    record = Record(measurements=measurements, context=Context(age=age))  # type: ignore[arg-type]
+    return interpret(record, NICE, CATALOG)
 
 
 @BUDGET

@@ -78,25 +78,25 @@ class RecordBuilder:
         for message in [row.pop(0), *row]:  # the reader's word on the row comes first
             if message:
                 errors.insert(0, InputProblem(message=message))
-        record = Record.model_validate(
-            {"measurements": measurements, "context": Context(**context), "errors": errors}
+        record = Record(
+            measurements=measurements,  # type: ignore[arg-type]
+            context=Context(**context),
+            errors=errors,
         )
         return number, identity, record
 
     def _measurement(self, analyte: str, cell: dict[str, Any]) -> Measurement:
         model = self.plan.catalog.analytes[analyte]  # type: ignore[index]
-        return Measurement.model_validate(
-            {
-                "analyte": analyte,
-                "name": model.name,
-                "input": cell["text"].strip(),
-                "value": cell["number"],
-                "unit": cell["unit"],
-                "comparator": cell["cmp"],
-                "canonical_value": cell["value"],
-                "canonical_unit": model.canonical_unit,
-                "unit_source": cell["source"],
-            }
+        return Measurement(
+            analyte=analyte,  # type: ignore[arg-type]
+            name=model.name,
+            input=cell["text"].strip(),
+            value=float(cell["number"]),
+            unit=cell["unit"],
+            comparator=cell["cmp"],
+            canonical_value=float(cell["value"]),
+            canonical_unit=model.canonical_unit,
+            unit_source=cell["source"],
         )
 
     def lines(self, frame: pl.DataFrame) -> Iterator[str]:

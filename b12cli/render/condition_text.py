@@ -65,9 +65,8 @@ def _leaf(node: Condition) -> str:
 
 def context_text(test: ContextTest) -> str:
     """'age >= 65', 'pregnant = true'."""
-    data = test.model_dump(exclude_none=True)
-    field = data.pop("context")
-    ((op, value),) = data.items()
+    field = test.context
+    op, value = test.comparison()
     shown = str(value).lower() if isinstance(value, bool) else f"{value:g}"
     if isinstance(value, str):
         shown = value

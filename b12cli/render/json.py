@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -11,8 +13,22 @@ from b12cli.result import Interpretation
 
 
 def to_dict(result: Interpretation) -> dict[str, Any]:
-    """The JSON object for one interpretation (the documented schema)."""
-    return result.model_dump(mode="json", by_alias=True)
+    """The JSON object for one interpretation (the documented schema, `b12cli schema`)."""
+    data: dict[str, Any] = plain(result)
+    return data
+
+
+def plain(value: Any) -> Any:
+    """Models as JSON-ready data: objects in field order; a non-finite number as null."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item) for item in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 def render(results: Sequence[Interpretation], out: TextIO, options: RenderOptions) -> None:

@@ -6,7 +6,7 @@ not a difference) and shown as written; rules and caveats are matched by id.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich import box
 from rich.table import Table
@@ -83,7 +83,7 @@ def _rules(loaded: LoadedRuleset) -> dict[str, tuple[str, object]]:
     return {
         rule.id: (
             f"#{i} {rule.category}: {rule.label}\nwhen {condition_text(rule.when)}",
-            (i, rule.model_dump(exclude={"id"})),  # position matters: the first match decides
+            (i, replace(rule, id="")),  # position matters: the first match decides
         )
         for i, rule in enumerate(ordered, start=1)
     }
@@ -96,10 +96,7 @@ def rule_rows(a: LoadedRuleset, b: LoadedRuleset) -> list[Row]:
 
 def _caveats(loaded: LoadedRuleset) -> dict[str, tuple[str, object]]:
     items: list[Caveat] = loaded.ruleset.caveats
-    return {
-        c.id: (f"when {condition_text(c.when)}\n{c.text}", c.model_dump(exclude={"id"}))
-        for c in items
-    }
+    return {c.id: (f"when {condition_text(c.when)}\n{c.text}", replace(c, id="")) for c in items}
 
 
 def caveat_rows(a: LoadedRuleset, b: LoadedRuleset) -> list[Row]:

@@ -45,7 +45,8 @@ def _variant_lines(loaded: LoadedRuleset, analyte: str, i: int, variant: BandVar
     factor = written.factor if written else 1.0
     lines = []
     if variant.when is not None:
-        test = variant.when.model_dump(exclude_none=True)
+        op, operand = variant.when.comparison()
+        test = {"context": variant.when.context, op: operand}
         shown = [f"{k}: {_num(v) if isinstance(v, float) else v}" for k, v in test.items()]
         lines.append("- when: {" + ", ".join(shown) + "}")
     lines.append(("  " if lines else "- ") + f"unit: {unit}")
