@@ -68,6 +68,8 @@ def test_wheel_carries_rules_and_examples(wheel: Path) -> None:
     assert "b12cli/rules/nice-ng239.yaml" in names
     assert "b12cli/rules/catalog.yaml" in names
     assert "b12cli/py.typed" in names
+    # The validated snapshots, without which every run would validate the YAML again.
+    assert {f"b12cli/rules/validated/{n}.json" for n in ("catalog", "nice-ng239")} <= set(names)
     assert any(n.startswith("b12cli/examples/") and n.endswith(".csv") for n in names)
 
 
@@ -94,6 +96,20 @@ def test_installed_wheel_lists_and_uses_bundled_rulesets(installed: Path, tmp_pa
     body = json.loads(result.stdout)
     assert body["category"] == "functional_deficiency"
     assert body["ruleset"]["id"] == "nice-ng239"
+
+
+def test_installed_wheel_interprets_from_its_snapshots(installed: Path, tmp_path: Path) -> None:
+    code = (
+        "import sys\n"
+        "from b12cli.rulesets import load_ruleset\n"
+        "assert load_ruleset('nice-ng239').ruleset.id == 'nice-ng239'\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    python = installed / "bin" / "python"
+    done = subprocess.run(
+        [str(python), "-c", code], capture_output=True, text=True, cwd=tmp_path, check=True
+    )
+    assert done.stdout.strip() == "False"
 
 
 def test_installed_package_is_the_wheel_not_the_source(installed: Path, tmp_path: Path) -> None:
