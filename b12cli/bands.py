@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import replace
 
+from b12cli.band_units import BandUnit
 from b12cli.conditions import ContextTest
 from b12cli.model import Band, BandVariant
-from b12cli.result import Comparator, Context, Measurement, Threshold
+from b12cli.result import Comparator, Context, Measurement, Threshold, WrittenBounds
 
 
 def context_holds(test: ContextTest, context: Context) -> bool:
@@ -55,35 +57,67 @@ def possible_bands(variant: BandVariant, comparator: Comparator | None, value: f
     return [b.name for b in variant.bands if interval_meets(b, comparator, value)]
 
 
-def thresholds(variant: BandVariant) -> list[Threshold]:
-    """The variant's bands as output thresholds (open ends as null)."""
-    return [
-        Threshold(
-            band=b.name,
-            lower=None if math.isinf(b.lower) else b.lower,
-            lower_inclusive=b.lower_inclusive,
-            upper=None if math.isinf(b.upper) else b.upper,
-            upper_inclusive=b.upper_inclusive,
-            source=b.source,
-            evidence=b.evidence,
+def thresholds(variant: BandVariant, written: BandUnit | None = None) -> list[Threshold]:
+    """The variant's bands as output thresholds (open ends as null), with the bounds as
+    written when the ruleset gave them in a unit of another scale (pmol/L for ng/L)."""
+    found = []
+    for b in variant.bands:
+        lower = None if math.isinf(b.lower) else b.lower
+        upper = None if math.isinf(b.upper) else b.upper
+        as_written = None
+        if written is not None and written.factor != 1:
+            shown = [None if v is None else round(written.shown(v), 9) for v in (lower, upper)]
+            as_written = WrittenBounds(unit=written.label, lower=shown[0], upper=shown[1])
+        found.append(
+            Threshold(
+                band=b.name,
+                lower=lower,
+                lower_inclusive=b.lower_inclusive,
+                upper=upper,
+                upper_inclusive=b.upper_inclusive,
+                source=b.source,
+                evidence=b.evidence,
+                as_written=as_written,
+            )
         )
-        for b in variant.bands
-    ]
+    return found
 
 
-def band_measurement(m: Measurement, variants: list[BandVariant], context: Context) -> Measurement:
-    """The measurement with its band (or possible bands) under the applicable variant."""
+def band_measurement(
+    m: Measurement,
+    variants: list[BandVariant],
+    context: Context,
+    units: Sequence[BandUnit | None] = (),
+) -> Measurement:
+    """The measurement with its band (or possible bands) under the applicable variant.
+
+    `units` gives, per variant, the unit its bounds were written in (None: canonical)."""
     variant = pick_variant(variants, context)
+    index = next(i for i, v in enumerate(variants) if v is variant)
+    written = units[index] if index < len(units) else None
     possible = possible_bands(variant, m.comparator, m.canonical_value)
     band = possible[0] if len(possible) == 1 else None
-    return replace(m, band=band, possible_bands=possible, thresholds=thresholds(variant))
+    shown = thresholds(variant, written)
+    return replace(m, band=band, possible_bands=possible, thresholds=shown)
 
 
 def bounds_text(t: Threshold, unit: str) -> str:
-    """'>= 180 and <= 350 ng/L', '< 180 ng/L', '> 914 ng/L'."""
+    """'>= 180 and <= 350 ng/L'; bounds written in another unit first, as written:
+    '>= 150 and < 221 pmol/L (>= 203.3 and < 299.5 ng/L)', as `rules show` gives them."""
+    lower, upper = (t.lower, t.lower_inclusive), (t.upper, t.upper_inclusive)
+    w = t.as_written
+    if w is None:
+        return _bounds(lower, upper, unit, "g")
+    written = _bounds((w.lower, t.lower_inclusive), (w.upper, t.upper_inclusive), w.unit, "g")
+    return f"{written} ({_bounds(lower, upper, unit, '.4g')})"
+
+
+def _bounds(
+    lower: tuple[float | None, bool], upper: tuple[float | None, bool], unit: str, fmt: str
+) -> str:
     parts = []
-    if t.lower is not None:
-        parts.append(f"{'>=' if t.lower_inclusive else '>'} {t.lower:g}")
-    if t.upper is not None:
-        parts.append(f"{'<=' if t.upper_inclusive else '<'} {t.upper:g}")
+    if lower[0] is not None:
+        parts.append(f"{'>=' if lower[1] else '>'} {lower[0]:{fmt}}")
+    if upper[0] is not None:
+        parts.append(f"{'<=' if upper[1] else '<'} {upper[0]:{fmt}}")
     return " and ".join(parts) + f" {unit}" if parts else "any value"

@@ -19,12 +19,13 @@ from b12cli.result import (
 from b12cli.rulesets import LoadedRuleset
 
 
-def band_all(record: Record, ruleset: Ruleset) -> dict[str, Measurement]:
+def band_all(record: Record, loaded: LoadedRuleset) -> dict[str, Measurement]:
     """Every measurement banded under the ruleset (analytes without bands left as they are)."""
     banded: dict[str, Measurement] = {}
     for analyte, m in record.measurements.items():
-        variants = ruleset.bands.get(analyte)
-        banded[analyte] = band_measurement(m, variants, record.context) if variants else m
+        variants = loaded.ruleset.bands.get(analyte)
+        units = loaded.band_units.get(analyte, [])
+        banded[analyte] = band_measurement(m, variants, record.context, units) if variants else m
     return banded
 
 
@@ -64,7 +65,7 @@ def _holds(condition: Condition | None, facts: Facts) -> bool:
 def interpret(record: Record, loaded: LoadedRuleset, catalog: Catalog) -> Interpretation:
     """Interpret one record by one ruleset."""
     ruleset = loaded.ruleset
-    facts = Facts(measurements=band_all(record, ruleset), context=record.context)
+    facts = Facts(measurements=band_all(record, loaded), context=record.context)
     derived = derive(ruleset, facts)
     rule, because = decide(ruleset, facts)
     facts.category = rule.category

@@ -18,6 +18,15 @@ Sex = Literal["female", "male"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class WrittenBounds(Strict):
+    """A band's bounds in the unit its ruleset wrote them in (e.g. WHO's pmol/L)."""
+
+    unit: str
+    lower: float | None
+    upper: float | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Threshold(Strict):
     """One band of the scale a measurement was compared against, in the canonical unit."""
 
@@ -28,6 +37,8 @@ class Threshold(Strict):
     upper_inclusive: bool
     source: str
     evidence: Evidence
+    # The same bounds as the ruleset wrote them, when that was not the canonical unit.
+    as_written: WrittenBounds | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

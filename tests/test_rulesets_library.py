@@ -121,6 +121,20 @@ def test_rules_show_gives_bounds_as_written_and_canonical() -> None:
     assert ">= 150 and < 221 pmol/L (>= 203.3 and < 299.5 ng/L)" in out
 
 
+def test_interpretation_gives_bounds_as_written_beside_the_canonical_ones() -> None:
+    args = ["interpret", "--b12", "250 ng/L", "--mma", "300 nmol/L", "--rules"]
+    code, out, _ = cli(*args, "who-population", "--format", "text", width="160")
+    assert code == 0
+    assert "marginal (>= 150 and < 221 pmol/L (>= 203.3 and < 299.5 ng/L)" in out
+    code, out, _ = cli(*args, "labcorp-cascade", "--format", "json")
+    by_analyte = {m["analyte"]: m["thresholds"] for m in json.loads(out)["measurements"]}
+    # pg/mL is ng/L: nothing to restate; LabCorp's MMA limit was written in nmol/L.
+    assert all(t["as_written"] is None for t in by_analyte["b12"])
+    normal = next(t for t in by_analyte["mma"] if t["band"] == "normal")
+    assert normal["upper"] == pytest.approx(0.378)
+    assert normal["as_written"] == {"unit": "nmol/L", "lower": None, "upper": 378.0}
+
+
 def test_diff_of_a_ruleset_with_itself_shows_no_differences() -> None:
     code, out, err = cli("rules", "diff", "bsh-2014", "bsh-2014")
     assert (code, err) == (0, "")
