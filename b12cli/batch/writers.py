@@ -104,6 +104,17 @@ def _opened(target: Path) -> Iterator[BinaryIO]:
         yield handle
 
 
+def start_writeback(handle: BinaryIO) -> None:
+    """Have the kernel start writing what is cached of an output file to disk now, while the
+    run goes on. Otherwise renaming the finished file over an old one makes the kernel
+    (ext4) write it all out then: about 40 ms per 100 MB, at the very end of the run. Not a
+    file (a pipe, a terminal), or no such call: nothing is done."""
+    if not hasattr(os, "posix_fadvise"):
+        return
+    with contextlib.suppress(OSError, ValueError):  # io.UnsupportedOperation is both
+        os.posix_fadvise(handle.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+
+
 class CsvWriter:
     """Writes chunks as CSV: the header once, then rows."""
 
@@ -115,6 +126,7 @@ class CsvWriter:
         self._header()
         style: Literal["never", "necessary"] = "never" if quote_free else "necessary"
         frame.write_csv(self.handle, include_header=False, quote_style=style)
+        start_writeback(self.handle)
 
     def close(self) -> None:
         """Write the header alone if no row came."""
