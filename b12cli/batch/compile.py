@@ -33,6 +33,8 @@ from b12cli.conditions import (
 from b12cli.model import Rule, Ruleset
 
 NO = pl.lit(False)
+# One stage of `CompiledRuleset.apply`: columns added together, then working columns dropped.
+Stage = tuple[list[pl.Expr], list[str]]
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,7 @@ class CompiledRuleset:
             name: list(dict.fromkeys(c.value for c in candidates))
             for name, candidates in ruleset.derived.items()
         }
+        self._stages: dict[tuple[frozenset[str], bool], list[Stage]] = {}
 
     def apply(
         self, frame: pl.LazyFrame, censored: frozenset[str] = frozenset(), explain: bool = False
@@ -63,24 +66,41 @@ class CompiledRuleset:
         `censored`: analytes with a censored value in this chunk (the others need only the
         cheaper exact-value masks).
         """
-        frame = frame.with_columns(
-            mask_expr(a, self.ruleset.bands[a], self.scope.context, a in censored).alias(
-                names.mask(self.index, a)
+        key = (censored & frozenset(self.banded), explain)
+        if key not in self._stages:  # built once per kind of chunk, not for every chunk
+            self._stages[key] = self._build(*key)
+        for columns, temporary in self._stages[key]:
+            frame = frame.with_columns(columns)
+            if temporary:
+                frame = frame.drop(temporary)
+        return frame
+
+    def _build(self, censored: frozenset[str], explain: bool) -> list[Stage]:
+        """The stages of `apply`: columns to add, then working columns to drop."""
+        stages: list[Stage] = [
+            (
+                [
+                    mask_expr(a, self.ruleset.bands[a], self.scope.context, a in censored).alias(
+                        names.mask(self.index, a)
+                    )
+                    for a in self.banded
+                ],
+                [],
             )
-            for a in self.banded
-        )
+        ]
         for name in self.ruleset.derived:
-            frame = self._derive(frame, name)
-        frame = self._first_match(frame, [r.when for r in self.ruleset.rules], self.rule_column)
+            stages += self._derive(name)
+        stages += self._first_match([r.when for r in self.ruleset.rules], self.rule_column)
         first = pl.col(self.rule_column)
         unknown, otherwise = len(self.ruleset.rules), len(self.ruleset.rules) + 1
         # _first_match gives 0 for "cannot tell" and k+1 for rule k; re-key to self.rules order.
         rule = pl.when(first == 0).then(unknown).when(first.is_null()).then(otherwise)
-        frame = frame.with_columns(rule.otherwise(first - 1).cast(pl.Int32).alias(self.rule_column))
+        stages.append(([rule.otherwise(first - 1).cast(pl.Int32).alias(self.rule_column)], []))
         columns = [self._caveats().alias(self.caveat_column)]
         if explain:
             columns.append(self._steps().alias(self.step_column))
-        return frame.with_columns(columns)
+        stages.append((columns, []))
+        return stages
 
     @property
     def rule_column(self) -> str:
@@ -97,21 +117,17 @@ class CompiledRuleset:
         """Bitmask of the deciding rule's next steps that apply (bit k: its k-th step)."""
         return names.outcome(self.index, "steps")
 
-    def _first_match(
-        self, frame: pl.LazyFrame, conditions: list[Condition], out: str
-    ) -> pl.LazyFrame:
+    def _first_match(self, conditions: list[Condition], out: str) -> list[Stage]:
         """0 where the first condition that is not false cannot be told, k+1 where k-th holds."""
         temps = [f"{out}_{k}" for k in range(len(conditions))]
-        frame = frame.with_columns(
-            self.condition(c).alias(t) for c, t in zip(conditions, temps, strict=True)
-        )
+        tests = [self.condition(c).alias(t) for c, t in zip(conditions, temps, strict=True)]
         chain: pl.Expr = pl.lit(None, pl.Int32)
         for k, temp in reversed(list(enumerate(temps))):
             cond = pl.col(temp)
             chain = pl.when(cond.is_null()).then(0).when(cond).then(k + 1).otherwise(chain)
-        return frame.with_columns(chain.cast(pl.Int32).alias(out)).drop(temps)
+        return [(tests, []), ([chain.cast(pl.Int32).alias(out)], temps)]
 
-    def _derive(self, frame: pl.LazyFrame, name: str) -> pl.LazyFrame:
+    def _derive(self, name: str) -> list[Stage]:
         """`evaluate.derive`: a bitmask of the values the status can take (bit k: the k-th
         distinct value, the top bit: no candidate matched). A candidate that cannot be told
         joins the set and the search goes on; the first that holds ends it."""
@@ -119,9 +135,7 @@ class CompiledRuleset:
         values = self.derived_values[name]
         out = names.derived(self.index, name)
         temps = [f"{out}_{k}" for k in range(len(candidates))]
-        frame = frame.with_columns(
-            self.condition(c.when).alias(t) for c, t in zip(candidates, temps, strict=True)
-        )
+        tests = [self.condition(c.when).alias(t) for c, t in zip(candidates, temps, strict=True)]
         stopped: pl.Expr = NO
         mask: pl.Expr = pl.lit(0, pl.Int64)
         for candidate, temp in zip(candidates, temps, strict=True):
@@ -130,7 +144,7 @@ class CompiledRuleset:
             mask = mask | pl.when(told.fill_null(True) & ~stopped).then(bit).otherwise(0)
             stopped = stopped | told.fill_null(False)
         mask = mask | pl.when(stopped).then(0).otherwise(pl.lit(1 << len(values), pl.Int64))
-        return frame.with_columns(mask.alias(out)).drop(temps)
+        return [(tests, []), ([mask.alias(out)], temps)]
 
     def _caveats(self) -> pl.Expr:
         bits = [
