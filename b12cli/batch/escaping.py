@@ -40,13 +40,30 @@ def needs_quotes(text: str) -> bool:
 
 def scan(frame: pl.DataFrame, formulas: list[str], quotes: list[str]) -> tuple[set[str], set[str]]:
     """Of the columns given, those with a cell that starts like a formula, and those with a
-    cell that must be quoted."""
-    exprs = [pl.col(c).str.contains(RISKY).any().alias(f"f{i}") for i, c in enumerate(formulas)]
+    cell that must be quoted.
+
+    A column's smallest and largest cells bound every cell's first character: when no
+    formula character lies between theirs (IDs, dates, numbers), no cell is matched."""
+    exprs = [pl.col(c).min().alias(f"lo{i}") for i, c in enumerate(formulas)]
+    exprs += [pl.col(c).max().alias(f"hi{i}") for i, c in enumerate(formulas)]
     exprs += [pl.col(c).str.contains_any(QUOTED).any().alias(f"q{i}") for i, c in enumerate(quotes)]
     if not exprs:
         return set(), set()
     found = frame.select(exprs).row(0, named=True)
-    return (
-        {c for i, c in enumerate(formulas) if found[f"f{i}"]},
-        {c for i, c in enumerate(quotes) if found[f"q{i}"]},
-    )
+    unsure = [
+        c for i, c in enumerate(formulas) if _may_start_risky(found[f"lo{i}"], found[f"hi{i}"])
+    ]
+    risky: set[str] = set()
+    if unsure:
+        tests = [pl.col(c).str.contains(RISKY).any().alias(f"f{i}") for i, c in enumerate(unsure)]
+        hits = frame.select(tests).row(0)
+        risky = {c for c, hit in zip(unsure, hits, strict=True) if hit}
+    return risky, {c for i, c in enumerate(quotes) if found[f"q{i}"]}
+
+
+def _may_start_risky(low: str | None, high: str | None) -> bool:
+    """Whether a cell may start like a formula, in a column whose smallest and largest cells
+    are `low` and `high` (None: no cell; an empty cell says nothing of the others)."""
+    if low is None or high is None:
+        return False
+    return not low or any(low[0] <= c <= high[0] for c in _RISKY_FIRST)
