@@ -20,6 +20,8 @@ from b12cli.batch.segments import Segment, analyte_segment, rule_segment
 from b12cli.batch.texts import CaveatTexts, band_expr, lookup, steps_expr
 
 CLASH_SUFFIX = "_b12cli"
+# Appended columns whose expression depends on the run only, not on the chunk.
+_STATIC = frozenset({"category", "rules_fired", "label", "summary", "unit", "band"})
 
 
 def unique_name(name: str, taken: set[str]) -> str:
@@ -71,6 +73,15 @@ class OutputLayout:
         self.quoted_texts = any(needs_quotes(t) for t in self._fixed_texts())
         self._joined: dict[bool, list[Segment]] = {}
         self._caveats: dict[tuple[int, bool], CaveatTexts] = {}
+        self._static: dict[tuple[int, bool], pl.Expr] = {}  # columns no chunk changes
+
+    def warm(self, escape: bool, merge: bool) -> None:
+        """Build now what the first chunk's `select` would otherwise build (caveat texts,
+        joined columns): the caller has time while the first chunk is read."""
+        for compiled in self.compiled:
+            self._caveat_texts(compiled, escape)
+        if merge and not self.plan.explain and escape not in self._joined:
+            self._joined[escape] = self._segments(escape)
 
     def _fixed_texts(self) -> list[str]:
         """Every header and every text the rulesets can put in a cell."""
@@ -124,7 +135,10 @@ class OutputLayout:
             [c for c in columns if c not in seen[1]],
         )
         inputs = [escape_expr(pl.col(c)).alias(c) if c in risky else pl.col(c) for c in self.inputs]
-        out = [self._expr(frame, o, escape, text_values).alias(o.name) for o in self.appended]
+        out = [
+            self._cached(frame, i, o, escape, text_values).alias(o.name)
+            for i, o in enumerate(self.appended)
+        ]
         if names.ROW_ERRORS in risky:
             out = [
                 escape_expr(e).alias(o.name) if o.kind == "error" else e
@@ -167,6 +181,21 @@ class OutputLayout:
         """The column names as the CSV header shows them."""
         return [escape_text(n) for n in self.names] if escape else self.names
 
+    def _cached(
+        self, frame: pl.DataFrame, index: int, out: _Out, escape: bool, text_values: bool
+    ) -> pl.Expr:
+        """`_expr`, built once for the columns whose expression no chunk changes."""
+        if out.kind not in _STATIC:
+            return self._expr(frame, out, escape, text_values)
+        if (index, escape) not in self._static:
+            self._static[(index, escape)] = self._expr(frame, out, escape, text_values)
+        return self._static[(index, escape)]
+
+    def _caveat_texts(self, compiled: CompiledRuleset, escape: bool) -> CaveatTexts:
+        if (compiled.index, escape) not in self._caveats:
+            self._caveats[(compiled.index, escape)] = CaveatTexts(compiled, escape)
+        return self._caveats[(compiled.index, escape)]
+
     def _expr(self, frame: pl.DataFrame, out: _Out, escape: bool, text_values: bool) -> pl.Expr:
         if out.kind == "error":
             return pl.col(names.ROW_ERRORS)
@@ -176,9 +205,7 @@ class OutputLayout:
         if out.kind == "band":
             return band_expr(compiled, str(out.analyte), escape)
         if out.kind == "caveats":
-            if (compiled.index, escape) not in self._caveats:
-                self._caveats[(compiled.index, escape)] = CaveatTexts(compiled, escape)
-            return self._caveats[(compiled.index, escape)].expr(frame)
+            return self._caveat_texts(compiled, escape).expr(frame)
         if out.kind == "next_steps":
             return steps_expr(frame, compiled, escape)
         attribute = {"category": "category", "rules_fired": "id"}.get(out.kind, out.kind)

@@ -152,6 +152,7 @@ def _write(
     parquet = request.fmt == "parquet"
     escape = request.escape and not parquet
     writer = (ParquetWriter if parquet else CsvWriter)(handle, layout.header(escape))
+    layout.warm(escape, merge=not parquet)  # while the first chunk is still being read
 
     def write(frame: pl.DataFrame) -> None:
         # On the writer thread: `seen` only grows, so what it says of earlier chunks holds.

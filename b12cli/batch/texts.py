@@ -25,7 +25,8 @@ def text_table(texts: list[str], escape: bool, empty: bool = False) -> pl.Series
     shown = [escape_text(t) if escape else t for t in texts]
     values: list[str | None] = [None if empty and not t else t for t in shown]
     categories = list(dict.fromkeys(t for t in values if t is not None))
-    return pl.Series(values, dtype=pl.Enum(categories))
+    # Built as text, then cast: faster than building the Enum Series directly.
+    return pl.Series(values, dtype=pl.String).cast(pl.Enum(categories))
 
 
 def band_expr(compiled: CompiledRuleset, analyte: str, escape: bool) -> pl.Expr:
@@ -41,8 +42,17 @@ class CaveatTexts:
     def __init__(self, compiled: CompiledRuleset, escape: bool) -> None:
         self.compiled, self.escape = compiled, escape
         self.ids = [c.id for c in compiled.ruleset.caveats]
-        every = range(1 << len(self.ids)) if len(self.ids) <= DENSE_BITS else range(0)
-        self.table = text_table([self.text(m) for m in every], escape, empty=True)
+        dense = len(self.ids) <= DENSE_BITS
+        self.table = text_table(self._every() if dense else [], escape, empty=True)
+
+    def _every(self) -> list[str]:
+        """`text(mask)` for every mask, each from a smaller one's (thousands of masks)."""
+        texts = [""]
+        for mask in range(1, 1 << len(self.ids)):
+            top = mask.bit_length() - 1
+            rest = texts[mask ^ (1 << top)]
+            texts.append(f"{rest};{self.ids[top]}" if rest else self.ids[top])
+        return texts
 
     def text(self, mask: int) -> str:
         """The caveat ids of one mask."""
