@@ -7,16 +7,28 @@ from functools import cache
 from types import ModuleType
 from typing import Any
 
-from b12cli import band_model, conditions, indicator_model, model, result
+from b12cli import band_model, conditions, indicator_model, model
 
-MODULES: tuple[ModuleType, ...] = (conditions, band_model, indicator_model, model, result)
+RULESET_MODULES: tuple[ModuleType, ...] = (conditions, band_model, indicator_model, model)
+
+
+@cache
+def ruleset_models() -> tuple[type[Any], ...]:
+    """The dataclasses of rulesets and the catalogue, in definition order."""
+    return _defined_in(RULESET_MODULES)
 
 
 @cache
 def models() -> tuple[type[Any], ...]:
-    """The model dataclasses of the ruleset, catalogue and result modules, in definition order."""
+    """Every model: the ruleset and catalogue ones, then the result ones."""
+    from b12cli import result  # the batch CSV path never needs it: imported here, on use
+
+    return ruleset_models() + _defined_in((result,))
+
+
+def _defined_in(modules: tuple[ModuleType, ...]) -> tuple[type[Any], ...]:
     found: list[type[Any]] = []
-    for module in MODULES:
+    for module in modules:
         for value in vars(module).values():
             is_model = dataclasses.is_dataclass(value) and isinstance(value, type)
             if is_model and value.__module__ == module.__name__:

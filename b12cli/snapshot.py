@@ -58,10 +58,10 @@ def encode(value: Any) -> Any:
 @cache
 def _builders() -> dict[str, Callable[..., Any]]:
     from b12cli.band_units import BandUnit
-    from b12cli.registry import models
+    from b12cli.registry import ruleset_models
     from b12cli.rulesets import LoadedRuleset
 
-    found: dict[str, Callable[..., Any]] = {cls.__name__: cls for cls in models()}
+    found: dict[str, Callable[..., Any]] = {cls.__name__: cls for cls in ruleset_models()}
     found.update(BandUnit=BandUnit, LoadedRuleset=LoadedRuleset)
     found["date"] = lambda iso: dt.date.fromisoformat(iso)
     return found

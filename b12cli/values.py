@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import math
 import re
-from typing import Literal, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 from b12cli.errors import InputError
 from b12cli.model import AnalyteId, Catalog
-from b12cli.result import Comparator, Measurement, UnitSource
 from b12cli.units import plausible_alternatives, resolve_unit, to_canonical
+
+if TYPE_CHECKING:
+    from b12cli.result import Comparator, Measurement, UnitSource
 
 Decimal = Literal[".", ","]
 _WORDS = (
@@ -109,6 +111,8 @@ def parse_measurement(
     decimal: Decimal | None = None,
 ) -> Measurement:
     """Parse one result; `unit` applies when the text has none (from a header or column)."""
+    from b12cli.result import Measurement  # not needed by batch's fast path: import on use
+
     analyte = catalog.analytes[analyte_id]  # type: ignore[index]
     comparator, number, unit_text = split_value(text, decimal)
     source: UnitSource

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from b12cli.batch.table import AnalyteColumns
 from b12cli.errors import InputError, UsageError
 from b12cli.model import Catalog
-from b12cli.result import UnitSource
 from b12cli.units import normalise_unit, resolve_unit
 
 CONTEXT_ALIASES: dict[str, set[str]] = {
@@ -27,6 +27,9 @@ CONTEXT_ALIASES: dict[str, set[str]] = {
 UNIT_WORDS = {"unit", "units", "uom", "unitofmeasure"}
 ID_NAMES = ("sampleid", "specimenid", "accession", "labno", "patientid", "subjectid", "id")
 _BRACKETED = re.compile(r"^(?P<name>.*?)\s*[(\[{](?P<unit>[^)\]}]*)[)\]}]\s*$")
+
+if TYPE_CHECKING:
+    from b12cli.result import UnitSource
 
 
 @dataclass(frozen=True)
