@@ -34,6 +34,7 @@ from b12cli.units import to_canonical
 from b12cli.values import Decimal
 
 CACHE_LIMIT = 200_000
+CONVERSIONS_LIMIT = 100_000
 
 
 @dataclass
@@ -48,6 +49,11 @@ class CellParser:
     # through Python here, so no other scan of these columns is needed.
     risky: set[str] = field(default_factory=set)
     quoted: set[str] = field(default_factory=set)
+    # (analyte, unit) -> numbers seen, their canonical values, and the expression mapping them.
+    conversions: dict[tuple[str, str], tuple[pl.Series, pl.Series, pl.Expr]] = field(
+        default_factory=dict
+    )
+    _picks: dict[tuple[str, AnalyteSource, bool], list[pl.Expr]] = field(default_factory=dict)
 
     def notice(self, column: str, texts: list[str]) -> None:
         """Note a column's cells that a spreadsheet would run or CSV must quote."""
@@ -61,25 +67,26 @@ class CellParser:
         plans = [CellPlan(a, s) for a, s in sources.items()]
         if self.decimal == ",":  # plain numbers such as 0,62 hold the CSV delimiter
             self.quoted.update(s.column for s in sources.values())
-        frame = frame.with_columns(*[e for p in plans if p.dynamic for e in unit_inputs(p)])
-        keys = {p.analyte: self._unit_key(frame, p) for p in plans}
-        frame = frame.with_columns(keys[p.analyte].alias(p.temp("key")) for p in plans if p.dynamic)
-        keys |= {p.analyte: pl.col(p.temp("key")) for p in plans if p.dynamic}
         frame = frame.with_columns(
-            plain_number(pl.col(p.source.column), self.decimal).alias(p.temp("number"))
-            for p in plans
-        )
-        frame = frame.with_columns(e for p in plans for e in self._fast(frame, p, keys[p.analyte]))
-        leftover = (
-            frame.select(
-                (~pl.col(p.temp("fast")) & pl.col(p.source.column).is_not_null()).sum()
+            *[e for p in plans if p.dynamic for e in unit_inputs(p)],
+            *[
+                plain_number(pl.col(p.source.column), self.decimal).alias(p.temp("number"))
                 for p in plans
-            ).row(0)
-            if plans
-            else ()
+            ],
         )
-        for plan, count in zip(plans, leftover, strict=True):
-            slow = self._slow(frame, plan) if count else None
+        keys = {p.analyte: self._unit_key(frame, p) for p in plans}
+        if any(p.dynamic for p in plans):
+            frame = frame.with_columns(
+                keys[p.analyte].alias(p.temp("key")) for p in plans if p.dynamic
+            )
+        keys |= {p.analyte: pl.col(p.temp("key")) for p in plans if p.dynamic}
+        frame = frame.with_columns(e for p in plans for e in self._fast(frame, p, keys[p.analyte]))
+        for plan in plans:
+            # Cells the fast path left: neither empty nor taken (a taken cell is never empty).
+            given = frame.height - frame.get_column(plan.source.column).null_count()
+            if given - (frame.get_column(plan.temp("fast")).sum() or 0) == 0:
+                continue
+            slow = self._slow(frame, plan)
             if slow is not None:
                 plan.has_slow = True
                 frame = frame.join(
@@ -90,8 +97,8 @@ class CellParser:
                     maintain_order="left",
                     nulls_equal=True,
                 )
-        frame = frame.with_columns(e for p in plans for e in self._picked(p, keys[p.analyte]))
-        return frame.drop([w for p in plans for w in p.work()])
+        picked = [e for p in plans for e in self._picked(p)]
+        return frame.with_columns(picked).drop([w for p in plans for w in p.work()])
 
     def _fast(self, frame: pl.DataFrame, plan: CellPlan, key: pl.Expr) -> list[pl.Expr]:
         """Whether the fast path takes each cell, and its canonical value if so."""
@@ -125,18 +132,49 @@ class CellParser:
         number = pl.col(plan.temp("number"))
         if model.units[unit].factor == 1:
             return number
-        mapping = {v: to_canonical(model, v, unit) for v in numbers.drop_nulls().unique()}
-        return number.replace_strict(mapping, default=None, return_dtype=pl.Float64)
+        # Numbers converted by earlier chunks are kept (bounded): only new ones go through
+        # Python, and the mapping is handed to polars as it is.
+        known = self.conversions.get((plan.analyte, unit))
+        distinct = numbers.drop_nulls().unique()
+        if known is not None and len(known[0]) + len(distinct) <= CONVERSIONS_LIMIT:
+            fresh = distinct.filter(~distinct.is_in(known[0].implode()))
+        else:
+            known, fresh = None, distinct
+        if known is None or len(fresh):
+            values = [to_canonical(model, v, unit) for v in fresh.to_list()]
+            added = (fresh, pl.Series(values, dtype=pl.Float64))
+            if known is not None:
+                added = (pl.concat([known[0], fresh]), pl.concat([known[1], added[1]]))
+            expr = number.replace_strict(*added, default=None, return_dtype=pl.Float64)
+            known = self.conversions[(plan.analyte, unit)] = (*added, expr)
+        return known[2]
 
-    def _picked(self, plan: CellPlan, key: pl.Expr) -> list[pl.Expr]:
+    def _picked(self, plan: CellPlan) -> list[pl.Expr]:
+        """The analyte's working columns: fast results where taken, else the slow path's."""
+        cache_key = (plan.analyte, plan.source, plan.has_slow)
+        if cache_key not in self._picks:
+            self._picks[cache_key] = self._pick_exprs(plan)
+        return self._picks[cache_key]
+
+    def _pick_exprs(self, plan: CellPlan) -> list[pl.Expr]:
         a = plan.analyte
-        units = pl.Enum(list(self.catalog.analytes[a].units))  # type: ignore[index]
+        model = self.catalog.analytes[a]  # type: ignore[index]
+        units = pl.Enum(list(model.units))
+        key = (
+            pl.col(plan.temp("key"))
+            if plan.dynamic
+            else pl.lit(plan.source.unit or model.default_unit, pl.String)
+        )
         pick = Picker(pl.col(plan.temp("fast")), plan.temp("slow_") if plan.has_slow else None)
+        number, canonical = pl.col(plan.temp("number")), pl.col(plan.temp("canonical"))
+        if plan.has_slow:
+            number, canonical = pick(number, "number"), pick(canonical, "value")
+        # Else the fast path took every cell that is not empty, and both are null on the rest.
         return [
-            pick(pl.col(plan.temp("number")), "number").alias(names.number(a)),
+            number.alias(names.number(a)),
             pick(key, "unit", units).alias(names.unit(a)),
             pick(None, "cmp", COMPARATORS).alias(names.comparator(a)),
-            pick(pl.col(plan.temp("canonical")), "value").alias(names.value(a)),
+            canonical.alias(names.value(a)),
             pick(fast_source(plan), "source", UNIT_SOURCES).alias(names.unit_source(a)),
             pick(None, "error", pl.String()).alias(names.error(a)),
         ]
