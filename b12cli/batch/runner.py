@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 import polars as pl
 
+from b12cli.batch import names
 from b12cli.batch.column_map import find_column, map_columns
 from b12cli.batch.headers import ColumnMap, find_id_column, reader_sources
 from b12cli.batch.outputs import OutputLayout
@@ -155,20 +156,25 @@ def _write(
     layout.warm(escape, merge=not parquet)  # while the first chunk is still being read
 
     def write(frame: pl.DataFrame) -> None:
-        # On the writer thread: `seen` only grows, so what it says of earlier chunks holds.
+        # On the writer thread, which has time to spare: the summary's counts (`stats` is
+        # read only after `close` has waited for this thread), then the output. `seen` only
+        # grows, so what it says of earlier chunks holds.
+        update(stats, frame, engine.compiled, engine.plan.catalog)
         seen = engine.seen()
         writer.write(
             *layout.select(frame, escape=escape, text_values=parquet, seen=seen, merge=not parquet)
         )
 
     behind: Consumer[pl.DataFrame] = Consumer(write)
-    needed = layout.needed()
+    counted = [names.unit(a) for a in engine.plan.columns.analytes]
+    needed = list(dict.fromkeys([*layout.needed(), *counted]))
+    done = 0
     try:
         for frame in engine.run(table):
-            update(stats, frame, engine.compiled, engine.plan.catalog)
             behind.put(frame.select(needed))  # only what the writer reads waits in its queue
+            done += frame.height
             if progress:
-                progress(stats.rows)
+                progress(done)
     except BaseException:
         behind.abort()  # no write may touch the output once it is being removed
         raise
