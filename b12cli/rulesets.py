@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from pydantic import ValidationError
 
 DEFAULT_RULESET = "nice-ng239"
-_TAGS = {*KEYS.values(), "function-after"}
+_TAGS = set(KEYS.values())  # discriminator tags pydantic puts in error locations
 M = TypeVar("M")
 
 
