@@ -16,6 +16,7 @@ import polars as pl
 
 from b12cli.batch import names
 from b12cli.batch.bandmasks import band_in, band_names, context_test, mask_expr, spans
+from b12cli.batch.rule_table import RuleTable, Stage, digits
 from b12cli.conditions import (
     AllOf,
     AnyOf,
@@ -33,8 +34,6 @@ from b12cli.conditions import (
 from b12cli.model import Rule, Ruleset
 
 NO = pl.lit(False)
-# One stage of `CompiledRuleset.apply`: columns added together, then working columns dropped.
-Stage = tuple[list[pl.Expr], list[str]]
 
 
 @dataclass(frozen=True)
@@ -57,6 +56,7 @@ class CompiledRuleset:
             for name, candidates in ruleset.derived.items()
         }
         self._stages: dict[tuple[frozenset[str], bool], list[Stage]] = {}
+        self._tables: dict[bool, RuleTable | None] = {}
 
     def apply(
         self, frame: pl.LazyFrame, censored: frozenset[str] = frozenset(), explain: bool = False
@@ -75,19 +75,51 @@ class CompiledRuleset:
                 frame = frame.drop(temporary)
         return frame
 
+    def lookup(self, explain: bool) -> RuleTable | None:
+        """The rule table (see rule_table.py), or None where rows are evaluated one by one.
+        Built on first use (a few milliseconds): the engine asks while the first chunk is
+        still being read."""
+        if explain not in self._tables:
+            self._tables[explain] = self._table(explain)
+        return self._tables[explain]
+
     def _build(self, censored: frozenset[str], explain: bool) -> list[Stage]:
-        """The stages of `apply`: columns to add, then working columns to drop."""
-        stages: list[Stage] = [
-            (
-                [
-                    mask_expr(a, self.ruleset.bands[a], self.scope.context, a in censored).alias(
-                        names.mask(self.index, a)
-                    )
-                    for a in self.banded
-                ],
-                [],
-            )
-        ]
+        """The stages of `apply`: the band masks, then the outcomes, looked up in the rule
+        table when there is one, else evaluated row by row."""
+        table = self.lookup(explain)
+        outcomes = [table.stage()] if table is not None else self._outcomes(explain)
+        return [self._masks(censored), *outcomes]
+
+    def _table(self, explain: bool) -> RuleTable | None:
+        """The outcomes of every band combination, when nothing else decides them."""
+        if self.scope.context:  # context tests read the row itself, not only its bands
+            return None
+        bands = self.ruleset.bands
+        widths: dict[str, int] = {a: len(band_names(bands[a])) for a in self.banded}  # type: ignore[index,unused-ignore]
+        found = digits(self.index, list(self.scope.analytes), widths)
+        if found is None:
+            return None
+        outcomes = [self.rule_column, self.caveat_column]
+        outcomes += [self.step_column] if explain else []
+        return RuleTable(found, self._outcomes(explain), outcomes)
+
+    def _masks(self, censored: frozenset[str]) -> Stage:
+        """The band mask of every banded analyte (exact-value masks only where `censored`
+        says no value of the chunk carries a comparator)."""
+        return (
+            [
+                mask_expr(a, self.ruleset.bands[a], self.scope.context, a in censored).alias(
+                    names.mask(self.index, a)
+                )
+                for a in self.banded
+            ],
+            [],
+        )
+
+    def _outcomes(self, explain: bool) -> list[Stage]:
+        """Every row evaluated from its band masks: derived statuses, rule, caveats (and
+        next steps)."""
+        stages: list[Stage] = []
         for name in self.ruleset.derived:
             stages += self._derive(name)
         stages += self._first_match([r.when for r in self.ruleset.rules], self.rule_column)

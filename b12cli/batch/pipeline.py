@@ -45,6 +45,8 @@ class Engine:
         self.compiled = [
             CompiledRuleset(loaded.ruleset, i, self.scope) for i, loaded in enumerate(plan.rulesets)
         ]
+        for compiled in self.compiled:
+            compiled.lookup(plan.explain)  # built now, while the first chunk is read
         self.cells = CellParser(plan.catalog, plan.decimal)
 
     def parsed(self) -> frozenset[str]:

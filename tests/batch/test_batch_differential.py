@@ -7,7 +7,8 @@ option and the default unit; ages around 65, eGFR around 60, sex, pregnancy, ris
 symptoms. The batch side (cells.py + compile.py + outputs.py) must give, for every row, what
 `values.parse_measurement` + `evaluate.interpret` give: the parsed value, unit and comparator,
 the band(s), category, deciding rule, caveats and next steps. EXAMPLES x ROWS per ruleset,
-12,500 records in all.
+12,500 records in all, and as many again without the context columns, where the engine looks
+each row's outcome up in a table of every band combination (rule_table.py).
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def random_row(rng: random.Random) -> dict[str, str | None]:
     return row
 
 
-def pure_record(row: dict[str, Any]) -> Record:
+def pure_record(row: dict[str, Any], context_columns: dict[str, str]) -> Record:
     """The record the pure parser makes of a row (the reference)."""
     measurements: dict[str, Measurement] = {}
     for analyte, source in SOURCES.items():
@@ -124,7 +125,7 @@ def pure_record(row: dict[str, Any]) -> Record:
                 unit_source=where,  # type: ignore[arg-type]
             )
     context: dict[str, Any] = {}
-    for field, text in ((f, row[f]) for f in CONTEXT):
+    for field, text in ((f, row[f]) for f in context_columns):
         if text and text.strip():
             value, _ = PARSERS[field](text, CATALOG)
             if value is not None:
@@ -146,10 +147,14 @@ def expected(result: Interpretation) -> dict[str, Any]:
     return row
 
 
-def batch_rows(frame: pl.DataFrame, ruleset: str) -> tuple[list[dict[str, Any]], pl.DataFrame]:
+def batch_rows(
+    frame: pl.DataFrame, ruleset: str, context: dict[str, str]
+) -> tuple[list[dict[str, Any]], pl.DataFrame]:
     """The engine's output rows and its working frame."""
-    plan = Plan(CATALOG, ColumnMap(SOURCES, CONTEXT), [load_ruleset(ruleset)], explain=True)
+    plan = Plan(CATALOG, ColumnMap(SOURCES, context), [load_ruleset(ruleset)], explain=True)
     engine = Engine(plan)
+    # Without context columns, every bundled ruleset's outcomes come from its rule table.
+    assert (engine.compiled[0].lookup(explain=True) is None) == bool(context)
     worked = engine.process(frame)
     layout = OutputLayout(frame.columns, plan, engine.compiled)
     out, _ = layout.select(worked, escape=False, text_values=True)
@@ -166,19 +171,22 @@ def same_measurement(worked: dict[str, Any], analyte: str, m: Measurement | None
     return got == [m.canonical_value, m.comparator, m.unit, m.unit_source, m.value]
 
 
+@pytest.mark.parametrize("context", [CONTEXT, {}], ids=["context", "no-context"])
 @pytest.mark.parametrize("ruleset", RULESETS)
 @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1))
-def test_batch_engine_agrees_with_the_pure_evaluator(ruleset: str, seed: int) -> None:
+def test_batch_engine_agrees_with_the_pure_evaluator(
+    ruleset: str, context: dict[str, str], seed: int
+) -> None:
     # Hypothesis picks the seed; a frame of ROWS rows is too big for it to draw cell by cell.
     rng = random.Random(seed)  # noqa: S311 - test data
     rows = [random_row(rng) for _ in range(ROWS)]
     frame = pl.DataFrame(rows, schema=dict.fromkeys(rows[0], pl.String))
-    out, worked = batch_rows(frame, ruleset)
+    out, worked = batch_rows(frame, ruleset, context)
     worked_rows = worked.to_dicts()
     loaded = load_ruleset(ruleset)
     for i, row in enumerate(rows):
-        record = pure_record(row)
+        record = pure_record(row, context)
         for analyte in SOURCES:
             measured = record.measurements.get(analyte)
             assert same_measurement(worked_rows[i], analyte, measured), (i, analyte, row)
