@@ -45,6 +45,7 @@ class _Where:
     delimiter: str
     columns: list[str]
     row_errors: dict[int, str]
+    quote_free: set[int]
 
 
 def read_delimited(path: str, delimiter: str, chunk_rows: int) -> Table:
@@ -57,7 +58,7 @@ def read_delimited(path: str, delimiter: str, chunk_rows: int) -> Table:
     columns = unique_names(header)
     block = _block_size(head[start + offset :], chunk_rows)
     table = Table(columns=columns, chunks=iter(()))
-    where = _Where(path, delimiter, columns, table.row_errors)
+    where = _Where(path, delimiter, columns, table.row_errors, table.quote_free)
     table.chunks = _chunks(where, start + offset, block, chunk_rows)
     return table
 
@@ -107,6 +108,8 @@ def _chunks(where: _Where, offset: int, block: int, chunk_rows: int) -> Iterator
                     if frame is None:
                         raise RefusedError(start, row)
                     _note(where, frame, row, unclosed)
+                    if where.delimiter == "," and not (unclosed or _may_need_quotes(piece)):
+                        where.quote_free.add(row)
                     if frame.height:
                         yield frame.drop(_EXTRA, _LOSSY)
                         row += frame.height
@@ -115,6 +118,15 @@ def _chunks(where: _Where, offset: int, block: int, chunk_rows: int) -> Iterator
             where.path, refused.start, where.delimiter, where.columns, chunk_rows,
             where.row_errors, refused.row,
         )  # fmt: skip
+
+
+def _may_need_quotes(data: bytes) -> bool:
+    """Whether a cell read from `data` may need CSV quotes: only when the bytes hold a quote
+    or a CR that does not end a line (an unquoted cell cannot hold the comma delimiter or a
+    line break)."""
+    if b'"' in data:
+        return True
+    return b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
 
 
 def _note(where: _Where, frame: pl.DataFrame, row: int, unclosed: bool) -> None:

@@ -119,6 +119,7 @@ class OutputLayout:
         text_values: bool,
         seen: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
         merge: bool = False,
+        quote_free: bool = False,
     ) -> tuple[pl.DataFrame, bool]:
         """The output columns of one interpreted chunk, and whether no cell needs CSV quotes.
 
@@ -127,12 +128,14 @@ class OutputLayout:
         the others are scanned. `text_values`: always give values as text (otherwise a chunk
         without censored values keeps them numeric, which CSV writes the same way). `merge`:
         write runs of few-valued columns as one (CSV only; the header is `header()`).
+        `quote_free`: the reader knows no input cell of this chunk needs CSV quotes.
         """
         columns = [*self.inputs, names.ROW_ERRORS]
+        unquoted = {*seen[1], *(self.inputs if quote_free else [])}
         risky, quoted = scan(
             frame,
             [c for c in columns if c not in seen[0]] if escape else [],
-            [c for c in columns if c not in seen[1]],
+            [c for c in columns if c not in unquoted],
         )
         inputs = [escape_expr(pl.col(c)).alias(c) if c in risky else pl.col(c) for c in self.inputs]
         out = [

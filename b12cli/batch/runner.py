@@ -155,23 +155,32 @@ def _write(
     writer = (ParquetWriter if parquet else CsvWriter)(handle, layout.header(escape))
     layout.warm(escape, merge=not parquet)  # while the first chunk is still being read
 
-    def write(frame: pl.DataFrame) -> None:
+    def write(chunk: tuple[pl.DataFrame, bool]) -> None:
         # On the writer thread, which has time to spare: the summary's counts (`stats` is
         # read only after `close` has waited for this thread), then the output. `seen` only
         # grows, so what it says of earlier chunks holds.
+        frame, quote_free = chunk
         update(stats, frame, engine.compiled, engine.plan.catalog)
-        seen = engine.seen()
-        writer.write(
-            *layout.select(frame, escape=escape, text_values=parquet, seen=seen, merge=not parquet)
+        selected = layout.select(
+            frame,
+            escape=escape,
+            text_values=parquet,
+            seen=engine.seen(),
+            merge=not parquet,
+            quote_free=quote_free,
         )
+        writer.write(*selected)
 
-    behind: Consumer[pl.DataFrame] = Consumer(write)
+    behind: Consumer[tuple[pl.DataFrame, bool]] = Consumer(write)
     counted = [names.unit(a) for a in engine.plan.columns.analytes]
     needed = list(dict.fromkeys([*layout.needed(), *counted]))
     done = 0
     try:
         for frame in engine.run(table):
-            behind.put(frame.select(needed))  # only what the writer reads waits in its queue
+            quote_free = done + 1 in table.quote_free
+            table.quote_free.discard(done + 1)
+            # Only what the writer reads waits in its queue.
+            behind.put((frame.select(needed), quote_free))
             done += frame.height
             if progress:
                 progress(done)

@@ -39,6 +39,10 @@ class Table:
     # Filled while chunks are read: 1-based data row -> why none of its cells can be used
     # (more cells than the header: the row is misaligned). Entries are taken as rows are used.
     row_errors: dict[int, str] = field(default_factory=dict)
+    # Filled while chunks are read: the first data row (1-based) of each chunk whose cells
+    # the reader knows need no CSV quotes (read from bytes holding no quote and no CR, with
+    # a comma as delimiter), so the writer need not look. Entries are taken as chunks are used.
+    quote_free: set[int] = field(default_factory=set)
 
 
 @dataclass(frozen=True)

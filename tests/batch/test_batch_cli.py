@@ -252,3 +252,22 @@ def test_decimal_commas_in_a_semicolon_file_stay_in_their_cells(tmp_path: Path) 
         ("0,62", "0.62", "high"),
         ("0,20", "0.2", "normal"),
     ]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_cells_needing_quotes_are_quoted_in_whichever_chunk_they_fall(
+    tmp_path: Path, newline: str
+) -> None:
+    # About 4 MB: several chunks, most of them plain. A quoted comma, a quote and a bare CR
+    # fall in different chunks; every id must come back exactly as it went in.
+    ids = [f"P{i:07d}" for i in range(150_000)]
+    ids[70_000], ids[100_000], ids[140_000] = "Smith, J", 'say "hi"', "A\rB"
+    quoted = {70_000: '"Smith, J"', 100_000: '"say ""hi"""'}
+    lines = [f"{quoted.get(i, ident)},{200 + i % 700}" for i, ident in enumerate(ids)]
+    path = tmp_path / "many.csv"
+    path.write_bytes(newline.join(["id,b12", *lines, ""]).encode())
+    result = run(str(path), "--quiet")
+    assert result.exit_code == 0, result.stderr
+    out = rows_of(result.stdout)
+    assert [r["id"] for r in out] == ids
+    assert out[1]["b12_value"] == "201.0"
