@@ -1,7 +1,8 @@
 """Cutting a delimited file into byte ranges that hold whole records.
 
 A range ends at a newline outside quotes (quote parity), so a quoted newline is never cut;
-a quote still open at the end of the file is the one exception, handled line by line.
+a quote still open at the end of the file, or 8 MiB later, is the one exception: the line
+opening it is read on its own, its quotes as text.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-# A record longer than this with no even-quoted newline means the quotes are not CSV quoting.
-MAX_PENDING = 128 << 20
+# A record longer than this means its opening quote is never closed: no lab export holds a
+# cell this long, and holding more would break the bounded memory of a batch run.
+UNCLOSED_LIMIT = 8 << 20
 _BLANK_LINES = re.compile(rb"(?:^|\n)(?:\r?\n)+")
 
 
@@ -39,33 +41,49 @@ def split_unclosed(data: bytes) -> Iterator[tuple[bytes, bool]]:
         yield data, False
 
 
-def record_ranges(handle: BinaryIO, offset: int, block: int) -> Iterator[tuple[int, bytes]]:
-    """(start offset, bytes) pieces of the file, each ending at a record boundary."""
-    pending, position = b"", offset
+def record_ranges(handle: BinaryIO, offset: int, block: int) -> Iterator[tuple[int, bytes, bool]]:
+    """(start offset, bytes, unclosed) pieces of the file, each ending at a record boundary.
+
+    `unclosed`: the piece is one line opening a quote that is still open UNCLOSED_LIMIT
+    bytes later (read its quotes as text). Memory stays bounded by that limit either way."""
+    pending, position, quotes = b"", offset, 0  # `quotes`: how many `pending` holds
     while True:
         more = handle.read(block)
-        data = pending + more if pending else more
         if not more:
-            if data:
-                yield position, data
+            if pending:
+                yield position, pending, False
             return
-        cut = record_end(data)
-        if cut == 0:
-            if len(data) > MAX_PENDING:
-                raise RefusedError(position)
-            pending = data
+        cut = record_end(more, quotes)
+        if cut:
+            data, pending = pending + more[:cut], more[cut:]
+            yield position, data, False
+            position += len(data)
+            quotes = pending.count(b'"')
             continue
-        yield position, data[:cut]
-        position += cut
-        pending = data[cut:]
+        pending += more  # every newline so far lies inside quotes
+        quotes += more.count(b'"')
+        line = pending.find(b"\n") + 1
+        if len(pending) > UNCLOSED_LIMIT and line:
+            # The first line opens a quote that does not close: take it alone, and cut
+            # what follows afresh, as if that quote had been text.
+            yield position, pending[:line], True
+            position += line
+            pending = pending[line:]
+            cut = record_end(pending)
+            if cut:
+                yield position, pending[:cut], False
+                position += cut
+                pending = pending[cut:]
+            quotes = pending.count(b'"')
 
 
-def record_end(data: bytes) -> int:
-    """Offset just past the last newline outside quotes (0 when there is none)."""
+def record_end(data: bytes, quotes_before: int = 0) -> int:
+    """Offset just past the last newline outside quotes (0 when there is none), `data`
+    following `quotes_before` quote characters of the same record."""
     end = data.rfind(b"\n")
-    if b'"' not in data:
+    if b'"' not in data and quotes_before % 2 == 0:
         return end + 1
-    quotes = data.count(b'"', 0, end)
+    quotes = quotes_before + data.count(b'"', 0, end)
     while end >= 0:
         if quotes % 2 == 0:
             return end + 1

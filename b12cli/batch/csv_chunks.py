@@ -102,8 +102,9 @@ def _chunks(where: _Where, offset: int, block: int, chunk_rows: int) -> Iterator
     try:
         with Path(where.path).open("rb") as handle:
             handle.seek(offset)
-            for start, data in record_ranges(handle, offset, block):
-                for piece, unclosed in split_unclosed(data):
+            for start, data, open_quote in record_ranges(handle, offset, block):
+                pieces = [(data, True)] if open_quote else split_unclosed(data)
+                for piece, unclosed in pieces:
                     frame = _parse(piece, where.delimiter, where.columns, quoting=not unclosed)
                     if frame is None:
                         raise RefusedError(start, row)

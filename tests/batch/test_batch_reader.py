@@ -10,7 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from b12cli.batch import csv_chunks
+from b12cli.batch import byte_ranges, csv_chunks
 from b12cli.batch.csv_chunks import read_delimited, record_end
 from b12cli.errors import UsageError
 
@@ -144,6 +144,26 @@ def test_an_unclosed_quote_swallows_only_its_own_line(tmp_path: Path, tiny_block
     ]
     assert list(table.row_errors) == [2]
     assert "never closed" in table.row_errors[2]
+
+
+def test_a_quote_still_open_past_the_limit_is_cut_off_there(
+    tmp_path: Path, tiny_blocks: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A quote opened in row 2 and never closed, in a file far longer than the limit: the
+    # reader must not hold the rest of the file (it reads at most about the limit at once),
+    # and every later row still comes out as it is.
+    monkeypatch.setattr(byte_ranges, "UNCLOSED_LIMIT", 64)
+    later = [(str(i), str(100 + i), "x") for i in range(3, 200)]
+    text = 'id,b12,note\n1,150,"ok, fine"\n2,"300\n' + "".join(",".join(r) + "\n" for r in later)
+    path = tmp_path / "t.csv"
+    path.write_text(text, encoding="utf-8")
+    table = read_delimited(str(path), ",", 10)
+    frames = list(table.chunks)
+    rows = [r for f in frames for r in f.rows()]
+    assert rows == [("1", "150", "ok, fine"), ("2", '"300', None), *later]
+    assert list(table.row_errors) == [2]
+    assert "never closed" in table.row_errors[2]
+    assert max(f.height for f in frames) <= 10  # chunks of the limit's size, not the rest
 
 
 def test_bytes_that_are_not_utf8_make_their_row_unusable(tmp_path: Path) -> None:
