@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import polars as pl
 
-from b12cli.batch import names
+from b12cli.batch import names, value_texts
 from b12cli.batch.bandmasks import first_of
 from b12cli.batch.cell_codes import encode
 from b12cli.batch.cell_plan import (
@@ -93,8 +93,10 @@ class CellParser:
         if len(encoded.texts) > max(DISTINCT_FLOOR, cells * DISTINCT_SHARE_LIMIT):
             self.by_row.add(plan.source.column)
         parsed = self._parse_rows(encoded.texts.to_frame(), [plan])
+        shown = encoded.gather(self._shown(parsed, plan.analyte))
         if plan.has_slow:
-            return [encoded.gather(s) for s in parsed.drop(plan.source.column).get_columns()]
+            columns = parsed.drop(plan.source.column).get_columns()
+            return [*(encoded.gather(s) for s in columns), shown]
         # The fast path took every text: only the number and value differ between cells, and
         # the other columns are the same on every cell that is not empty.
         numbers = parsed.get_column(names.number(plan.analyte))
@@ -109,7 +111,16 @@ class CellParser:
                 value.alias(plan.temp("canonical")),
             ]
         )
-        return rows.select(self._picked(plan)).get_columns()
+        return [*rows.select(self._picked(plan)).get_columns(), shown]
+
+    def _shown(self, parsed: pl.DataFrame, analyte: str) -> pl.Series:
+        """Each distinct text's value as output cells show it, as a Categorical (so a row
+        costs the writer a lookup, not the formatting of a float)."""
+        model = self.catalog.analytes[analyte]  # type: ignore[index]
+        value, comparator = pl.col(names.value(analyte)), pl.col(names.comparator(analyte))
+        texts = parsed.select(value_texts.shown(value, comparator, model.decimals)).to_series()
+        dtype = pl.Categorical(pl.Categories.random())
+        return texts.cast(dtype).alias(names.value_text(analyte))
 
     def _parse_rows(self, frame: pl.DataFrame, plans: list[CellPlan]) -> pl.DataFrame:
         """Add the working columns of these analytes, worked out on every row of the frame

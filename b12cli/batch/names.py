@@ -18,6 +18,12 @@ def value(analyte: str) -> str:
     return f"{PREFIX}{analyte}_value"
 
 
+def value_text(analyte: str) -> str:
+    """The value as output cells show it (Categorical), where it was worked out once per
+    distinct cell text; a chunk may not have it (then it is formatted from `value`)."""
+    return f"{PREFIX}{analyte}_value_text"
+
+
 def number(analyte: str) -> str:
     """The number as given, in the unit it was given in."""
     return f"{PREFIX}{analyte}_number"

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from b12cli.batch import names
+from b12cli.batch import names, value_texts
 from b12cli.batch.bandmasks import mask_labels
 from b12cli.batch.compile import CompiledRuleset
 from b12cli.batch.escaping import escape_expr, escape_text, needs_quotes, scan
@@ -96,10 +96,12 @@ class OutputLayout:
         return texts
 
     def needed(self) -> list[str]:
-        """The working columns `select` reads (the rest of a chunk can be let go)."""
+        """The working columns `select` reads (the rest of a chunk can be let go); a chunk
+        may lack the optional `names.value_text` ones."""
         found = [*self.inputs, names.ROW_ERRORS]
         for analyte in self.plan.columns.analytes:
             found += [names.value(analyte), names.comparator(analyte)]
+            found += [names.value_text(analyte)]  # where the chunk has it (see cells.py)
         for c in self.compiled:
             found += [names.mask(c.index, a) for a in c.banded]
             found += [c.rule_column, c.caveat_column]
@@ -221,9 +223,9 @@ class OutputLayout:
         if kind == "unit":
             unit = model.canonical_unit
             return pl.when(value.is_not_null()).then(pl.lit(unit, pl.Enum([unit])))
-        rounded = value.round(model.decimals + 2)
+        if names.value_text(analyte) in frame.columns:  # worked out once per distinct cell
+            return pl.col(names.value_text(analyte))
         comparator = names.comparator(analyte)
         if not text and frame.get_column(comparator).null_count() == frame.height:
-            return rounded
-        prefix = pl.col(comparator).cast(pl.String).fill_null("")
-        return pl.concat_str([prefix, rounded.cast(pl.String)])
+            return value_texts.rounded(value, model.decimals)  # CSV writes it the same way
+        return value_texts.shown(value, pl.col(comparator), model.decimals)

@@ -180,7 +180,7 @@ def _write(
             quote_free = done + 1 in table.quote_free
             table.quote_free.discard(done + 1)
             # Only what the writer reads waits in its queue.
-            behind.put((frame.select(needed), quote_free))
+            behind.put((frame.select(c for c in needed if c in frame.columns), quote_free))
             done += frame.height
             if progress:
                 progress(done)

@@ -23,7 +23,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from b12cli.batch import names
+from b12cli.batch import names, value_texts
 from b12cli.batch.context_cells import PARSERS
 from b12cli.batch.headers import AnalyteSource, ColumnMap
 from b12cli.batch.outputs import OutputLayout
@@ -195,3 +195,11 @@ def test_batch_engine_agrees_with_the_pure_evaluator(
         got["caveats"] = sorted(filter(None, (out[i]["caveats"] or "").split(";")))
         got["next_steps"] = [s for s in (out[i]["next_steps"] or "").split(" | ") if s]
         assert got == want, (i, row)
+    # Values are shown as the row-by-row formatting shows them, whether worked out once per
+    # distinct cell text (fixed units) or per row (the unit column of b12).
+    assert names.value_text("mma") in worked.columns
+    for analyte in SOURCES:
+        decimals = CATALOG.analytes[analyte].decimals  # type: ignore[index]
+        value, comparator = pl.col(names.value(analyte)), pl.col(names.comparator(analyte))
+        shown = worked.select(value_texts.shown(value, comparator, decimals)).to_series()
+        assert [r[f"{analyte}_value"] for r in out] == shown.to_list(), analyte
