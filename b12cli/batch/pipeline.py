@@ -17,6 +17,7 @@ from b12cli.batch.compile import CompiledRuleset, Scope
 from b12cli.batch.context_cells import parse_context
 from b12cli.batch.headers import ColumnMap
 from b12cli.batch.table import Table
+from b12cli.batch.threads import prefetch
 from b12cli.model import Catalog
 from b12cli.rulesets import LoadedRuleset
 from b12cli.values import Decimal
@@ -63,10 +64,21 @@ class Engine:
         return parsed - self.cells.risky, parsed - self.cells.quoted
 
     def run(self, table: Table) -> Iterator[pl.DataFrame]:
-        """Each chunk of the table, interpreted, with a 1-based `names.ROW` number."""
+        """Each chunk of the table, interpreted, with a 1-based `names.ROW` number.
+
+        Cells are parsed a chunk ahead, on a thread of their own: most of that work is many
+        small polars calls, which leave the cores room for the rules of the chunk before."""
+        prepared = prefetch(self._prepared(table), name="cells")
+        try:
+            for frame, censored in prepared:
+                yield self.decide(frame, censored)
+        finally:
+            prepared.close()
+
+    def _prepared(self, table: Table) -> Iterator[tuple[pl.DataFrame, frozenset[str]]]:
         first = 1
         for chunk in table.chunks:
-            yield self.process(chunk, first, table.row_errors)
+            yield self.prepare(chunk, first, table.row_errors)
             first += chunk.height
 
     def process(
@@ -74,6 +86,13 @@ class Engine:
     ) -> pl.DataFrame:
         """One chunk, interpreted (rows keep their order); rows named in `row_errors` (taken
         from it) are interpreted as if empty and carry that error."""
+        return self.decide(*self.prepare(chunk, first_row, row_errors))
+
+    def prepare(
+        self, chunk: pl.DataFrame, first_row: int = 1, row_errors: dict[int, str] | None = None
+    ) -> tuple[pl.DataFrame, frozenset[str]]:
+        """The chunk with its row numbers and parsed cells, and the analytes it holds a
+        censored value of (see `process`)."""
         rows = pl.int_range(first_row, first_row + chunk.height, dtype=pl.Int64)
         frame = chunk.with_columns(rows.alias(names.ROW), _unusable(chunk, first_row, row_errors))
         columns = self.plan.columns
@@ -86,6 +105,10 @@ class Engine:
             for a in self.plan.columns.analytes
             if frame.get_column(names.comparator(a)).null_count() < frame.height
         )
+        return frame, censored
+
+    def decide(self, frame: pl.DataFrame, censored: frozenset[str]) -> pl.DataFrame:
+        """A prepared chunk with its row errors and every ruleset's outcome columns."""
         # The rulesets run as one lazy query: polars shares repeated tests and runs
         # independent ones in parallel.
         lazy = frame.lazy().with_columns(self._row_errors(frame).alias(names.ROW_ERRORS))

@@ -27,12 +27,12 @@ class Prefetch(Iterator[T]):
     """The same items, produced ahead by a background thread that starts at once (so the
     first chunk is read while the caller still sets up); `close` stops it early."""
 
-    def __init__(self, items: Iterator[T], depth: int = DEPTH) -> None:
+    def __init__(self, items: Iterator[T], depth: int = DEPTH, name: str = "reader") -> None:
         self.slots: queue.Queue[object] = queue.Queue(maxsize=depth)
         self.stop = threading.Event()
         self.done = False
         self.thread = threading.Thread(
-            target=self._produce, args=(items,), name="b12cli-reader", daemon=True
+            target=self._produce, args=(items,), name=f"b12cli-{name}", daemon=True
         )
         self.thread.start()
 
@@ -70,9 +70,9 @@ class Prefetch(Iterator[T]):
                 self.slots.get(timeout=0.05)
 
 
-def prefetch(items: Iterator[T], depth: int = DEPTH) -> Prefetch[T]:
+def prefetch(items: Iterator[T], depth: int = DEPTH, name: str = "reader") -> Prefetch[T]:
     """The same items, produced ahead by a background thread (started now)."""
-    return Prefetch(items, depth)
+    return Prefetch(items, depth, name)
 
 
 class AbortedError(Exception):

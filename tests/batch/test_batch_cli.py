@@ -196,7 +196,7 @@ def test_an_interrupted_run_leaves_no_partial_file(
     def interrupted(*args: object, **kwargs: object) -> pl.DataFrame:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline.Engine, "process", interrupted)
+    monkeypatch.setattr(pipeline.Engine, "decide", interrupted)
     out = tmp_path / "out.csv"
     result = run(labs, "-o", str(out))
     assert result.exit_code == 130
