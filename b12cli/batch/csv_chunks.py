@@ -123,11 +123,10 @@ def _chunks(where: _Where, offset: int, block: int, chunk_rows: int) -> Iterator
 
 def _may_need_quotes(data: bytes) -> bool:
     """Whether a cell read from `data` may need CSV quotes: only when the bytes hold a quote
-    or a CR that does not end a line (an unquoted cell cannot hold the comma delimiter or a
-    line break)."""
-    if b'"' in data:
-        return True
-    return b"\r" in data and data.count(b"\r") != data.count(b"\r\n")
+    or a CR (an unquoted cell cannot hold the comma delimiter or a line break). A CR that
+    ends a Windows line would do no harm, but telling it from one inside a cell costs more
+    than letting the writer look at the cells."""
+    return b'"' in data or b"\r" in data
 
 
 def _note(where: _Where, frame: pl.DataFrame, row: int, unclosed: bool) -> None:
