@@ -24,8 +24,10 @@ from b12cli.errors import ExitCode, UsageError
 from b12cli.guard import guarded
 
 EXAMPLE = "lab-export.csv"
-# Rows per chunk: small enough that the three threads overlap early and memory stays low.
-CHUNK_ROWS = 100_000
+# Rows per chunk: small enough that the four threads (reading, cells, rules, writing) overlap
+# early and memory stays flat. Measured on a 1M- and a 5M-row export: 80,000 is as fast as
+# 100,000, whose peak memory grew from about 150 MiB to about 195 MiB over the longer file.
+CHUNK_ROWS = 80_000
 
 
 @contextlib.contextmanager
