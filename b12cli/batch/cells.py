@@ -82,45 +82,59 @@ class CellParser:
             self.quoted.update(s.column for s in sources.values())
         # With a fixed unit every working column depends on the cell text alone.
         by_text = [p for p in plans if not p.dynamic and p.source.column not in self.by_row]
+        if len({p.source.column for p in by_text}) < len(by_text):
+            by_text = []  # a column read as two analytes: their texts cannot sit side by side
         frame = self._parse_rows(frame, [p for p in plans if p not in by_text])
-        return frame.with_columns(s for p in by_text for s in self._by_text(frame, p))
+        return frame.with_columns(self._by_text(frame, by_text))
 
-    def _by_text(self, frame: pl.DataFrame, plan: CellPlan) -> list[pl.Series]:
-        """The working columns of an analyte whose unit is fixed: parsed once per distinct
-        cell text of the chunk (usually a few thousand texts per chunk) and gathered back."""
-        encoded = encode(frame.get_column(plan.source.column))
-        cells = len(encoded.codes) - encoded.codes.null_count()
-        if len(encoded.texts) > max(DISTINCT_FLOOR, cells * DISTINCT_SHARE_LIMIT):
-            self.by_row.add(plan.source.column)
-        parsed = self._parse_rows(encoded.texts.to_frame(), [plan])
-        shown = encoded.gather(self._shown(parsed, plan.analyte))
-        if plan.has_slow:
-            columns = parsed.drop(plan.source.column).get_columns()
-            return [*(encoded.gather(s) for s in columns), shown]
-        # The fast path took every text: only the number and value differ between cells, and
-        # the other columns are the same on every cell that is not empty.
-        numbers = parsed.get_column(names.number(plan.analyte))
-        values = parsed.get_column(names.value(plan.analyte))
-        number = encoded.gather(numbers)
-        # In the canonical unit the value is the number: gather it once.
-        value = number if values.equals(numbers) else encoded.gather(values)
-        rows = pl.DataFrame(
-            [
-                encoded.codes.is_not_null().alias(plan.temp("fast")),
-                number.alias(plan.temp("number")),
-                value.alias(plan.temp("canonical")),
-            ]
-        )
-        return [*rows.select(self._picked(plan)).get_columns(), shown]
+    def _by_text(self, frame: pl.DataFrame, plans: list[CellPlan]) -> list[pl.Series]:
+        """The working columns of the analytes whose unit is fixed: each distinct cell text of
+        the chunk is parsed once (usually a few thousand per column), all columns in one pass,
+        and the results are gathered back to the rows."""
+        if not plans:
+            return []
+        encoded = [encode(frame.get_column(p.source.column)) for p in plans]
+        for plan, column in zip(plans, encoded, strict=True):
+            cells = len(column.codes) - column.codes.null_count()
+            if len(column.texts) > max(DISTINCT_FLOOR, cells * DISTINCT_SHARE_LIMIT):
+                self.by_row.add(plan.source.column)
+        # The columns' distinct texts side by side, the shorter ones padded with empty cells.
+        texts = pl.concat([e.texts.to_frame() for e in encoded], how="horizontal_extend")
+        parsed = self._parse_rows(texts, plans)
+        shown = self._shown(parsed, plans)
+        out: list[pl.Series] = []
+        simple: list[pl.Series] = []
+        for plan, column in zip(plans, encoded, strict=True):
+            a = plan.analyte
+            out.append(column.gather(shown.get_column(names.value_text(a))))
+            if plan.has_slow:
+                out += [column.gather(parsed.get_column(c)) for c in _working(a)]
+                continue
+            # The fast path took every text: only the number and value differ between cells,
+            # and the other columns are the same on every cell that is not empty.
+            numbers, values = parsed.get_column(names.number(a)), parsed.get_column(names.value(a))
+            number = column.gather(numbers)
+            # In the canonical unit the value is the number: gather it once.
+            value = number if values.equals(numbers) else column.gather(values)
+            simple.append(column.codes.is_not_null().alias(plan.temp("fast")))
+            simple += [number.alias(plan.temp("number")), value.alias(plan.temp("canonical"))]
+        picks = [e for p in plans if not p.has_slow for e in self._picked(p)]
+        if picks:
+            out += pl.DataFrame(simple).select(picks).get_columns()
+        return out
 
-    def _shown(self, parsed: pl.DataFrame, analyte: str) -> pl.Series:
+    def _shown(self, parsed: pl.DataFrame, plans: list[CellPlan]) -> pl.DataFrame:
         """Each distinct text's value as output cells show it, as a Categorical (so a row
         costs the writer a lookup, not the formatting of a float)."""
-        model = self.catalog.analytes[analyte]  # type: ignore[index]
-        value, comparator = pl.col(names.value(analyte)), pl.col(names.comparator(analyte))
-        texts = parsed.select(value_texts.shown(value, comparator, model.decimals)).to_series()
-        dtype = pl.Categorical(pl.Categories.random())
-        return texts.cast(dtype).alias(names.value_text(analyte))
+        shown = []
+        for plan in plans:
+            a = plan.analyte
+            model = self.catalog.analytes[a]  # type: ignore[index]
+            value, comparator = pl.col(names.value(a)), pl.col(names.comparator(a))
+            text = value_texts.shown(value, comparator, model.decimals)
+            shown.append(text.alias(names.value_text(a)))
+        texts = parsed.select(shown)
+        return texts.select(pl.all().cast(pl.Categorical(pl.Categories.random())))
 
     def _parse_rows(self, frame: pl.DataFrame, plans: list[CellPlan]) -> pl.DataFrame:
         """Add the working columns of these analytes, worked out on every row of the frame
@@ -272,3 +286,15 @@ class CellParser:
                 self.cache.clear()
             self.cache[key] = parse_cell(self.catalog, analyte, text, unit, source, self.decimal)
         return self.cache[key]
+
+
+def _working(analyte: str) -> list[str]:
+    """An analyte's working columns (see `names`)."""
+    return [
+        names.number(analyte),
+        names.unit(analyte),
+        names.comparator(analyte),
+        names.value(analyte),
+        names.unit_source(analyte),
+        names.error(analyte),
+    ]

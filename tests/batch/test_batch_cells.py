@@ -143,3 +143,24 @@ def test_encode_an_all_null_column() -> None:
     encoded = encode(pl.Series("x", [None, None], dtype=pl.String))
     assert encoded.texts.len() == 0
     assert encoded.gather(encoded.texts).to_list() == [None, None]
+
+
+def test_several_fixed_unit_columns_are_parsed_side_by_side() -> None:
+    # Columns with different numbers of distinct texts (the shorter padded while parsed), one
+    # with cells the fast path leaves and two with plain numbers only, one of them converted.
+    frame = pl.DataFrame(
+        {
+            "b12": MIXED,
+            "mma": ["0.41", "0.2", None, "0.41"] * 4 + ["0.3", "0.3"],
+            "folate": ["3", "12.5", "3", None, "20", "3"] * 3,
+        }
+    )
+    sources = {
+        "b12": AnalyteSource("b12", unit="pmol/L", unit_source="header"),
+        "mma": AnalyteSource("mma", unit="umol/L", unit_source="header"),
+        "folate": AnalyteSource("folate", unit="ng/mL", unit_source="option"),
+    }
+    out = CellParser(CATALOG).parse(frame, sources)
+    for analyte, source in sources.items():
+        cells = frame.get_column(source.column).to_list()
+        assert working(out, analyte) == expected(cells, analyte, source), analyte
