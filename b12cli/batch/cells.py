@@ -84,7 +84,9 @@ class CellParser:
         by_text = [p for p in plans if not p.dynamic and p.source.column not in self.by_row]
         if len({p.source.column for p in by_text}) < len(by_text):
             by_text = []  # a column read as two analytes: their texts cannot sit side by side
-        frame = self._parse_rows(frame, [p for p in plans if p not in by_text])
+        by_row = [p for p in plans if p not in by_text]
+        if by_row:
+            frame = self._parse_rows(frame, by_row)
         return frame.with_columns(self._by_text(frame, by_text))
 
     def _by_text(self, frame: pl.DataFrame, plans: list[CellPlan]) -> list[pl.Series]:
