@@ -112,7 +112,7 @@ def _chunks(where: _Where, offset: int, block: int, chunk_rows: int) -> Iterator
                     if where.delimiter == "," and not (unclosed or _may_need_quotes(piece)):
                         where.quote_free.add(row)
                     if frame.height:
-                        yield frame.drop(_EXTRA, _LOSSY)
+                        yield frame.drop(_EXTRA, _LOSSY, strict=False)
                         row += frame.height
     except RefusedError as refused:
         yield from python_chunks(
@@ -134,29 +134,30 @@ def _note(where: _Where, frame: pl.DataFrame, row: int, unclosed: bool) -> None:
     if unclosed:
         where.row_errors[row] = UNCLOSED
         return
-    extra = frame.get_column(_EXTRA).is_not_null().arg_true().to_list()
-    note_misaligned(where.row_errors, [row + i for i in extra], len(where.columns))
-    for i in frame.get_column(_LOSSY).arg_true().to_list():
-        where.row_errors.setdefault(row + i, NOT_UTF8)
+    if _EXTRA in frame.columns:
+        extra = frame.get_column(_EXTRA).is_not_null().arg_true().to_list()
+        note_misaligned(where.row_errors, [row + i for i in extra], len(where.columns))
+    if _LOSSY in frame.columns:
+        for i in frame.get_column(_LOSSY).arg_true().to_list():
+            where.row_errors.setdefault(row + i, NOT_UTF8)
 
 
 def _parse(
     data: bytes, delimiter: str, columns: list[str], quoting: bool = True
 ) -> pl.DataFrame | None:
-    """The records of `data` with an `_EXTRA` column (non-null where a row had more cells than
-    the header) and a `_LOSSY` one (true where bytes that are not UTF-8 were replaced), or
-    None when polars cannot read them. The common case, no row too long and valid UTF-8, is
-    tried first, as it is the fastest read."""
+    """The records of `data`, or None when polars cannot read them. Where a row had more
+    cells than the header, an `_EXTRA` column (non-null in that row); where bytes that are
+    not UTF-8 were replaced, a `_LOSSY` one (true in that row). The common case, no row too
+    long and valid UTF-8, is tried first, as it is the fastest read, and has neither."""
     for encoding in ("utf8", "utf8-lossy"):
         for names_ in (columns, [*columns, _EXTRA]):
             frame = _read(data, delimiter, names_, encoding, quoting)
             if frame is None:
                 continue
-            if _EXTRA not in names_:
-                frame = frame.with_columns(pl.lit(None, pl.String).alias(_EXTRA))
+            if encoding == "utf8":
+                return frame
             replaced = pl.any_horizontal(pl.col(columns).str.contains("\ufffd", literal=True))
-            lossy = replaced if encoding == "utf8-lossy" else pl.lit(False)
-            return frame.with_columns(lossy.fill_null(False).alias(_LOSSY))
+            return frame.with_columns(replaced.fill_null(False).alias(_LOSSY))
     return None
 
 
