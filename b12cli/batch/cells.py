@@ -110,7 +110,7 @@ class CellParser:
             a = plan.analyte
             out.append(column.gather(shown.get_column(names.value_text(a))))
             if plan.has_slow:
-                out += [column.gather(parsed.get_column(c)) for c in _working(a)]
+                out += [column.gather(parsed.get_column(c)) for c in names.parsed(a)]
                 continue
             # The fast path took every text: only the number and value differ between cells,
             # and the other columns are the same on every cell that is not empty.
@@ -288,15 +288,3 @@ class CellParser:
                 self.cache.clear()
             self.cache[key] = parse_cell(self.catalog, analyte, text, unit, source, self.decimal)
         return self.cache[key]
-
-
-def _working(analyte: str) -> list[str]:
-    """An analyte's working columns (see `names`)."""
-    return [
-        names.number(analyte),
-        names.unit(analyte),
-        names.comparator(analyte),
-        names.value(analyte),
-        names.unit_source(analyte),
-        names.error(analyte),
-    ]

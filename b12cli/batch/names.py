@@ -67,3 +67,15 @@ def derived(index: int, name: str) -> str:
 def outcome(index: int, what: str) -> str:
     """A per-ruleset result: rule, category, caveats, label, summary, steps, or a condition."""
     return f"{PREFIX}{index}_{what}"
+
+
+def parsed(analyte: str) -> list[str]:
+    """Every working column cell parsing gives an analyte, in this order."""
+    return [
+        number(analyte),
+        unit(analyte),
+        comparator(analyte),
+        value(analyte),
+        unit_source(analyte),
+        error(analyte),
+    ]

@@ -23,15 +23,7 @@ MIXED = [
 
 def working(frame: pl.DataFrame, analyte: str) -> list[Parsed]:
     """The six working columns of an analyte, row by row."""
-    columns = [
-        names.number(analyte),
-        names.unit(analyte),
-        names.comparator(analyte),
-        names.value(analyte),
-        names.unit_source(analyte),
-        names.error(analyte),
-    ]
-    return list(frame.select(columns).iter_rows())
+    return list(frame.select(names.parsed(analyte)).iter_rows())
 
 
 def expected(
