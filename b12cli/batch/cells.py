@@ -6,8 +6,9 @@ unknown unit, an implausible value), goes to `values.parse_measurement` once per
 (text, unit) and is joined back. Both paths therefore give what `interpret` gives.
 
 Where an analyte's unit is fixed for the whole column (no unit column), every working column
-depends on the cell text alone: both paths then run once per distinct text of the chunk and
-their results are gathered back to the rows.
+depends on the cell text alone: both paths then run once per distinct text of the chunk (the
+texts of every such column side by side, in one pass) and their results are gathered back to
+the rows.
 """
 
 from __future__ import annotations
@@ -84,9 +85,9 @@ class CellParser:
         by_text = [p for p in plans if not p.dynamic and p.source.column not in self.by_row]
         if len({p.source.column for p in by_text}) < len(by_text):
             by_text = []  # a column read as two analytes: their texts cannot sit side by side
-        by_row = [p for p in plans if p not in by_text]
-        if by_row:
-            frame = self._parse_rows(frame, by_row)
+        rest = [p for p in plans if p not in by_text]
+        if rest:
+            frame = self._parse_rows(frame, rest)
         return frame.with_columns(self._by_text(frame, by_text))
 
     def _by_text(self, frame: pl.DataFrame, plans: list[CellPlan]) -> list[pl.Series]:
@@ -134,9 +135,9 @@ class CellParser:
             model = self.catalog.analytes[a]  # type: ignore[index]
             value, comparator = pl.col(names.value(a)), pl.col(names.comparator(a))
             text = value_texts.shown(value, comparator, model.decimals)
-            shown.append(text.alias(names.value_text(a)))
-        texts = parsed.select(shown)
-        return texts.select(pl.all().cast(pl.Categorical(pl.Categories.random())))
+            dtype = pl.Categorical(pl.Categories.random())
+            shown.append(text.cast(dtype).alias(names.value_text(a)))
+        return parsed.select(shown)
 
     def _parse_rows(self, frame: pl.DataFrame, plans: list[CellPlan]) -> pl.DataFrame:
         """Add the working columns of these analytes, worked out on every row of the frame
