@@ -16,7 +16,7 @@ import polars as pl
 
 from b12cli.batch import names
 from b12cli.batch.bandmasks import band_in, band_names, context_test, mask_expr, spans
-from b12cli.batch.rule_table import RuleTable, Stage, digits
+from b12cli.batch.rule_table import RuleTable, Stage, digits, run_stages
 from b12cli.conditions import (
     AllOf,
     AnyOf,
@@ -69,11 +69,7 @@ class CompiledRuleset:
         key = (censored & frozenset(self.banded), explain)
         if key not in self._stages:  # built once per kind of chunk, not for every chunk
             self._stages[key] = self._build(*key)
-        for columns, temporary in self._stages[key]:
-            frame = frame.with_columns(columns)
-            if temporary:
-                frame = frame.drop(temporary)
-        return frame
+        return run_stages(frame, self._stages[key])
 
     def lookup(self, explain: bool) -> RuleTable | None:
         """The rule table (see rule_table.py), or None where rows are evaluated one by one.

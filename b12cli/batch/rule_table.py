@@ -23,6 +23,15 @@ LIMIT = 1 << 17  # combinations; beyond this the rules are evaluated row by row
 Stage = tuple[list[pl.Expr], list[str]]
 
 
+def run_stages(frame: pl.LazyFrame, stages: list[Stage]) -> pl.LazyFrame:
+    """The frame with each stage's columns added and its working columns then dropped."""
+    for columns, temporary in stages:
+        frame = frame.with_columns(columns)
+        if temporary:
+            frame = frame.drop(temporary)
+    return frame
+
+
 @dataclass(frozen=True)
 class Digit:
     """One analyte's place in the combination key: 0 when not measured, else its band mask
@@ -48,12 +57,7 @@ class RuleTable:
 
     def __init__(self, found: list[Digit], stages: list[Stage], outcomes: list[str]) -> None:
         self.digits, self.outcomes = found, outcomes
-        frame = _combinations(found).lazy()
-        for columns, temporary in stages:
-            frame = frame.with_columns(columns)
-            if temporary:
-                frame = frame.drop(temporary)
-        table = frame.select(outcomes).collect()
+        table = run_stages(_combinations(found).lazy(), stages).select(outcomes).collect()
         self.columns = [table.get_column(c) for c in outcomes]
 
     def key(self) -> pl.Expr:
