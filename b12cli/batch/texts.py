@@ -42,8 +42,14 @@ class CaveatTexts:
     def __init__(self, compiled: CompiledRuleset, escape: bool) -> None:
         self.compiled, self.escape = compiled, escape
         self.ids = [c.id for c in compiled.ruleset.caveats]
-        dense = len(self.ids) <= DENSE_BITS
-        self.table = text_table(self._every() if dense else [], escape, empty=True)
+        possible = compiled.possible_caveats()
+        if possible is not None:  # the rule table knows every mask a row can get: only those
+            texts = [""] * (max(possible, default=0) + 1)
+            for mask in possible:
+                texts[mask] = self.text(mask)
+        else:
+            texts = self._every() if len(self.ids) <= DENSE_BITS else []
+        self.table = text_table(texts, escape, empty=True)
 
     def _every(self) -> list[str]:
         """`text(mask)` for every mask, each from a smaller one's (thousands of masks)."""
