@@ -82,7 +82,7 @@ class CompiledRuleset:
     def possible_caveats(self) -> list[int] | None:
         """Every caveat mask a row can get, where a rule table already built knows them."""
         table = next((t for t in self._tables.values() if t is not None), None)
-        return None if table is None else table.columns[1].unique().to_list()
+        return None if table is None else table.columns[self.caveat_column].unique().to_list()
 
     def _build(self, censored: frozenset[str], explain: bool) -> list[Stage]:
         """The stages of `apply`: the band masks, then the outcomes, looked up in the rule

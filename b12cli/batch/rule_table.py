@@ -56,9 +56,9 @@ class RuleTable:
     """Every combination of the key's digits, with the outcome columns evaluated on it."""
 
     def __init__(self, found: list[Digit], stages: list[Stage], outcomes: list[str]) -> None:
-        self.digits, self.outcomes = found, outcomes
+        self.digits = found
         table = run_stages(_combinations(found).lazy(), stages).select(outcomes).collect()
-        self.columns = [table.get_column(c) for c in outcomes]
+        self.columns = {c: table.get_column(c) for c in outcomes}  # outcome column -> by key
 
     def key(self) -> pl.Expr:
         """Each row's combination: the index of its outcomes in the table."""
@@ -76,7 +76,7 @@ class RuleTable:
     def stage(self) -> Stage:
         """The outcome columns of each row, looked up by its key."""
         key = self.key()
-        return [pl.lit(c).gather(key).alias(c.name) for c in self.columns], []
+        return [pl.lit(c).gather(key).alias(name) for name, c in self.columns.items()], []
 
 
 def _combinations(found: list[Digit]) -> pl.DataFrame:
