@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import TYPE_CHECKING, Literal, cast
+from typing import TYPE_CHECKING, Literal, NamedTuple, cast
 
 from b12cli.errors import InputError
 from b12cli.model import AnalyteId, Catalog
@@ -101,7 +101,17 @@ def split_value(text: str, decimal: Decimal | None = None) -> tuple[Comparator |
     return comparator, parse_number(match["num"], decimal), rest  # type: ignore[return-value]
 
 
-def parse_measurement(
+class Reading(NamedTuple):
+    """One result as read: the number and unit as given, comparator, and canonical value."""
+
+    value: float
+    unit: str
+    comparator: Comparator | None
+    canonical: float
+    unit_source: UnitSource
+
+
+def read_measurement(
     catalog: Catalog,
     analyte_id: str,
     text: str,
@@ -109,10 +119,10 @@ def parse_measurement(
     unit: str | None = None,
     unit_source: UnitSource = "option",
     decimal: Decimal | None = None,
-) -> Measurement:
-    """Parse one result; `unit` applies when the text has none (from a header or column)."""
-    from b12cli.result import Measurement  # not needed by batch's fast path: import on use
+) -> Reading:
+    """Read one result; `unit` applies when the text has none (from a header or column).
 
+    What `parse_measurement` returns, without building the model (batch reads many)."""
     analyte = catalog.analytes[analyte_id]  # type: ignore[index]
     comparator, number, unit_text = split_value(text, decimal)
     source: UnitSource
@@ -127,16 +137,35 @@ def parse_measurement(
     canonical = to_canonical(analyte, number, unit_key)
     if not analyte.plausible.min <= canonical <= analyte.plausible.max:
         raise InputError(_implausible(analyte_id, catalog, number, unit_key))
+    return Reading(number, unit_key, comparator, canonical, source)
+
+
+def parse_measurement(
+    catalog: Catalog,
+    analyte_id: str,
+    text: str,
+    *,
+    unit: str | None = None,
+    unit_source: UnitSource = "option",
+    decimal: Decimal | None = None,
+) -> Measurement:
+    """Parse one result; `unit` applies when the text has none (from a header or column)."""
+    from b12cli.result import Measurement  # not needed by batch: import on use
+
+    read = read_measurement(
+        catalog, analyte_id, text, unit=unit, unit_source=unit_source, decimal=decimal
+    )
+    analyte = catalog.analytes[analyte_id]  # type: ignore[index]
     return Measurement(
         analyte=cast("AnalyteId", analyte_id),
         name=analyte.name,
         input=text.strip(),
-        value=number,
-        unit=unit_key,
-        comparator=comparator,
-        canonical_value=canonical,
+        value=read.value,
+        unit=read.unit,
+        comparator=read.comparator,
+        canonical_value=read.canonical,
         canonical_unit=analyte.canonical_unit,
-        unit_source=source,
+        unit_source=read.unit_source,
     )
 
 

@@ -12,7 +12,7 @@ from b12cli.batch.headers import AnalyteSource
 from b12cli.errors import InputError
 from b12cli.model import Catalog
 from b12cli.units import resolve_unit
-from b12cli.values import Decimal, parse_measurement
+from b12cli.values import Decimal, read_measurement
 
 # Plain numbers only: ASCII digits, at most one decimal mark, no sign or space.
 PLAIN = {".": r"^[0-9]{1,15}(?:\.[0-9]{1,15})?$", ",": r"^[0-9]{1,15}(?:,[0-9]{1,15})?$"}
@@ -87,7 +87,7 @@ def parse_cell(
     if not text.strip():
         return MISSING
     try:
-        m = parse_measurement(
+        read = read_measurement(
             catalog,
             analyte,
             text,
@@ -97,7 +97,7 @@ def parse_cell(
         )
     except InputError as exc:
         return (None, None, None, None, None, str(exc))
-    return (m.value, m.unit, m.comparator, m.canonical_value, m.unit_source, None)
+    return (read.value, read.unit, read.comparator, read.canonical, read.unit_source, None)
 
 
 def unit_inputs(plan: CellPlan) -> tuple[pl.Expr, pl.Expr]:
