@@ -1,33 +1,62 @@
-"""A text column as codes into its distinct texts, so that work which depends on the text
-alone runs once per distinct text instead of once per row."""
+"""A text column as codes into the distinct texts seen so far, so that work which depends on
+the text alone runs once per distinct text of the whole run instead of once per row, or once
+per chunk."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import polars as pl
 
-
-@dataclass(frozen=True)
-class Encoded:
-    """A column's distinct texts, and for each row the position of its text among them."""
-
-    codes: pl.Series  # UInt32 per row; null where the cell is null
-    texts: pl.Series  # every distinct non-null text once, in code order
-
-    def gather(self, per_text: pl.Series) -> pl.Series:
-        """One value per row from one value per distinct text (null where the cell is null)."""
-        return per_text.gather(self.codes)
+# Texts a column may number before its codes (and the results kept for them) start afresh,
+# which bounds the memory they hold whatever the input.
+KNOWN_LIMIT = 1 << 16
 
 
-def encode(column: pl.Series) -> Encoded:
-    """Dictionary-encode a String column.
+def _categorical() -> pl.Categorical:
+    return pl.Categorical(pl.Categories.random())
 
-    Each call uses a mapping of its own, which polars frees once no data uses it: the global
-    string pool would instead keep every text seen over a run.
+
+@dataclass
+class KnownTexts:
+    """One column's distinct texts, numbered 0, 1, 2... in the order the run first met them:
+    a text keeps its code from chunk to chunk, so results worked out for it (`results`, one
+    row per code) are reused by every later chunk.
+
+    Each instance has a mapping of its own, which polars frees once no data uses it: the
+    global string pool would keep every text of the run, and a run of many distinct texts
+    starts afresh at KNOWN_LIMIT instead.
     """
-    dtype = pl.Categorical(pl.Categories.random())
-    encoded = column.cast(dtype)
-    # Read while `encoded` holds the mapping; a fresh mapping numbers its texts 0, 1, 2...
-    texts = dtype.categories.to_series().alias(column.name)
-    return Encoded(codes=encoded.to_physical(), texts=texts)
+
+    limit: int = KNOWN_LIMIT
+    dtype: pl.Categorical = field(init=False)
+    count: int = field(init=False)  # texts numbered so far
+    results: pl.DataFrame | None = field(init=False)  # one row per code, kept by the caller
+    _anchor: pl.Series = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._start()
+
+    def _start(self) -> None:
+        """A new mapping, with nothing numbered and no results."""
+        self.dtype, self.count, self.results = _categorical(), 0, None
+        # Data using the mapping, even none, keeps it alive: else polars would free it
+        # between chunks and number afresh.
+        self._anchor = pl.Series([], dtype=self.dtype)
+
+    def encode(self, column: pl.Series) -> tuple[pl.Series, pl.Series]:
+        """Each row's code (UInt32, null where the cell is), and the texts this column had not
+        met before, in code order: they are numbered from the `count` before the call, unless
+        there were too many to keep, when `count` and `results` start afresh first."""
+        codes = column.cast(self.dtype).to_physical()
+        highest = codes.max()
+        top = -1 if highest is None else int(highest)  # type: ignore[arg-type]
+        if top < self.count:
+            return codes, column.clear()
+        if self.count and top >= self.limit:
+            self._start()
+            return self.encode(column)
+        categories = self.dtype.categories
+        new = [categories[code] for code in range(self.count, top + 1)]
+        self.count = top + 1
+        return codes, pl.Series(column.name, new, dtype=pl.String)

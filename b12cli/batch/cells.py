@@ -2,13 +2,14 @@
 
 A fast path casts plain numbers (`250`, `0.41`) in bulk and converts them with the same
 factor; every other cell, and any plain number the fast path would not take as is (an
-unknown unit, an implausible value), goes to `values.parse_measurement` once per distinct
+unknown unit, an implausible value), goes to `values.read_measurement` once per distinct
 (text, unit) and is joined back. Both paths therefore give what `interpret` gives.
 
 Where an analyte's unit is fixed for the whole column (no unit column), every working column
-depends on the cell text alone: both paths then run once per distinct text of the chunk (the
-texts of every such column side by side, in one pass) and their results are gathered back to
-the rows.
+depends on the cell text alone: each distinct text is then parsed once per run, when a chunk
+first holds it (see `cell_codes.KnownTexts`), and its results are gathered to the rows of
+every chunk that holds it. A few new texts go through `values.read_measurement` one by one;
+more (a run's first chunk) through both paths at once, every such column side by side.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import polars as pl
 
 from b12cli.batch import names, value_texts
 from b12cli.batch.bandmasks import first_of
-from b12cli.batch.cell_codes import encode
+from b12cli.batch.cell_codes import KnownTexts
 from b12cli.batch.cell_plan import (
     COMPARATORS,
+    FIELDS,
     PLAIN,
     UNIT_SOURCES,
     CellPlan,
@@ -46,6 +48,26 @@ CONVERSIONS_LIMIT = 100_000
 # below a few thousand texts the difference is too small to matter.
 DISTINCT_SHARE_LIMIT = 0.125
 DISTINCT_FLOOR = 4096
+# New texts parsed one by one in Python rather than in one polars pass: below this, polars'
+# cost per call outweighs Python's per text.
+FEW_TEXTS = 256
+
+
+@dataclass
+class TextResults:
+    """An analyte's results for each text its column held so far (`known.results`: the
+    `names.parsed` columns and the shown value, one row per text code), and what holds for
+    all of them."""
+
+    known: KnownTexts = field(default_factory=KnownTexts)
+    shown: pl.Categorical = field(default_factory=lambda: pl.Categorical(pl.Categories.random()))
+    slow: bool = False  # whether a text took the slow path
+    same: bool = True  # whether each value is its number (given in the canonical unit)
+
+    def restart(self) -> None:
+        """Forget what held for texts no longer known."""
+        self.shown = pl.Categorical(pl.Categories.random())
+        self.slow, self.same = False, True
 
 
 @dataclass
@@ -67,6 +89,8 @@ class CellParser:
     # Columns of a fixed unit where an encoded chunk held too many distinct texts for the
     # encoding to pay (see DISTINCT_SHARE_LIMIT): their later chunks are parsed row by row.
     by_row: set[str] = field(default_factory=set)
+    # Per analyte of a fixed unit: its column's texts met so far and their results.
+    texts: dict[str, TextResults] = field(default_factory=dict)
     _picks: dict[tuple[str, AnalyteSource, bool], list[pl.Expr]] = field(default_factory=dict)
 
     def notice(self, column: str, texts: list[str]) -> None:
@@ -91,53 +115,104 @@ class CellParser:
         return frame.with_columns(self._by_text(frame, by_text))
 
     def _by_text(self, frame: pl.DataFrame, plans: list[CellPlan]) -> list[pl.Series]:
-        """The working columns of the analytes whose unit is fixed: each distinct cell text of
-        the chunk is parsed once (usually a few thousand per column), all columns in one pass,
-        and the results are gathered back to the rows."""
+        """The working columns of the analytes whose unit is fixed: each distinct cell text is
+        parsed once per run (the texts new to this chunk, usually none after the first few,
+        of every column side by side in one pass), and the results are gathered to the rows."""
         if not plans:
             return []
-        encoded = [encode(frame.get_column(p.source.column)) for p in plans]
-        for plan, column in zip(plans, encoded, strict=True):
-            cells = len(column.codes) - column.codes.null_count()
-            if len(column.texts) > max(DISTINCT_FLOOR, cells * DISTINCT_SHARE_LIMIT):
+        states = [self.texts.setdefault(p.analyte, TextResults()) for p in plans]
+        codes, fresh = [], []
+        for plan, state in zip(plans, states, strict=True):
+            column_codes, new = state.known.encode(frame.get_column(plan.source.column))
+            codes.append(column_codes)
+            cells = len(column_codes) - column_codes.null_count()
+            if len(new) > max(DISTINCT_FLOOR, cells * DISTINCT_SHARE_LIMIT):
                 self.by_row.add(plan.source.column)
-        # The columns' distinct texts side by side, the shorter ones padded with empty cells.
-        texts = pl.concat([e.texts.to_frame() for e in encoded], how="horizontal_extend")
-        parsed = self._parse_rows(texts, plans)
-        shown = self._shown(parsed, plans)
+            if len(new) or state.known.results is None:
+                fresh.append((plan, state, new))
+        if fresh:
+            self._learn(fresh)
         out: list[pl.Series] = []
         simple: list[pl.Series] = []
-        for plan, column in zip(plans, encoded, strict=True):
-            a = plan.analyte
-            out.append(column.gather(shown.get_column(names.value_text(a))))
-            if plan.has_slow:
-                out += [column.gather(parsed.get_column(c)) for c in names.parsed(a)]
+        for plan, state, rows in zip(plans, states, codes, strict=True):
+            a, results = plan.analyte, state.known.results
+            assert results is not None  # every state has learnt its texts by now
+            plan.has_slow = state.slow
+            out.append(results.get_column(names.value_text(a)).gather(rows))
+            if state.slow:
+                out += [results.get_column(c).gather(rows) for c in names.parsed(a)]
                 continue
             # The fast path took every text: only the number and value differ between cells,
             # and the other columns are the same on every cell that is not empty.
-            numbers, values = parsed.get_column(names.number(a)), parsed.get_column(names.value(a))
-            number = column.gather(numbers)
+            number = results.get_column(names.number(a)).gather(rows)
             # In the canonical unit the value is the number: gather it once.
-            value = number if values.equals(numbers) else column.gather(values)
-            simple.append(column.codes.is_not_null().alias(plan.temp("fast")))
+            value = number if state.same else results.get_column(names.value(a)).gather(rows)
+            simple.append(rows.is_not_null().alias(plan.temp("fast")))
             simple += [number.alias(plan.temp("number")), value.alias(plan.temp("canonical"))]
         picks = [e for p in plans if not p.has_slow for e in self._picked(p)]
         if picks:
             out += pl.DataFrame(simple).select(picks).get_columns()
         return out
 
-    def _shown(self, parsed: pl.DataFrame, plans: list[CellPlan]) -> pl.DataFrame:
-        """Each distinct text's value as output cells show it, as a Categorical (so a row
-        costs the writer a lookup, not the formatting of a float)."""
+    def _learn(self, fresh: list[tuple[CellPlan, TextResults, pl.Series]]) -> None:
+        """Parse the texts new to these analytes' columns and append their results: a few
+        (the usual case after a run's first chunks) one by one, more all at once in polars;
+        either way the columns side by side, the shorter padded with empty cells."""
+        for _, state, _ in fresh:
+            if state.known.results is None:  # a run's first texts, or a fresh start
+                state.restart()
+        if sum(len(new) for _, _, new in fresh) <= FEW_TEXTS:
+            parsed = self._read_each(fresh)
+        else:
+            texts = pl.concat([new.to_frame() for _, _, new in fresh], how="horizontal_extend")
+            parsed = self._parse_rows(texts, [plan for plan, _, _ in fresh])
         shown = []
-        for plan in plans:
+        for plan, state, _ in fresh:
             a = plan.analyte
             model = self.catalog.analytes[a]  # type: ignore[index]
             value, comparator = pl.col(names.value(a)), pl.col(names.comparator(a))
-            text = value_texts.shown(value, comparator, model.decimals)
-            dtype = pl.Categorical(pl.Categories.random())
-            shown.append(text.cast(dtype).alias(names.value_text(a)))
-        return parsed.select(shown)
+            text = value_texts.shown(value, comparator, model.decimals).cast(state.shown)
+            shown.append(text.alias(names.value_text(a)))
+        parsed = parsed.with_columns(shown)
+        for plan, state, new in fresh:
+            a = plan.analyte
+            part = parsed.select(*names.parsed(a), names.value_text(a)).head(len(new))
+            state.slow |= plan.has_slow
+            state.same &= part.get_column(names.number(a)).equals(
+                part.get_column(names.value(a)), check_names=False
+            )
+            known = state.known.results
+            state.known.results = part if known is None else pl.concat([known, part]).rechunk()
+
+    def _read_each(self, fresh: list[tuple[CellPlan, TextResults, pl.Series]]) -> pl.DataFrame:
+        """A few new texts, each parsed as the slow path parses it (the fast path would give
+        the same), in the columns and dtypes `_parse_rows` gives; `has_slow` is set where a
+        text's results are not what the fast path gives every text it takes."""
+        columns: dict[str, list[object]] = {}
+        dtypes: list[pl.Expr] = []
+        height = max(len(new) for _, _, new in fresh)
+        for plan, _, new in fresh:
+            a, source = plan.analyte, plan.source
+            texts = new.to_list()
+            self.notice(source.column, texts)
+            unit, given = source.unit or "", source.unit_source
+            rows = [self._parse_one(a, text, unit, given) for text in texts]
+            # What the simple gathers in `_by_text` assume of every text (see `_pick_exprs`).
+            model = self.catalog.analytes[a]  # type: ignore[index]
+            usual = (source.unit or model.default_unit, given if source.unit else "default")
+            plan.has_slow = any((r[1], r[4]) != usual or r[2] or r[5] for r in rows)
+            padding = [None] * (height - len(rows))
+            fields = list(zip(*rows, strict=True)) or [()] * len(FIELDS)
+            for name, values in zip(names.parsed(a), fields, strict=True):
+                columns[name] = [*values, *padding]
+            for name, dtype in zip(names.parsed(a), self._dtypes(a), strict=True):
+                dtypes.append(pl.col(name).cast(dtype))
+        return pl.DataFrame(columns).with_columns(dtypes)
+
+    def _dtypes(self, analyte: str) -> list[pl.DataType]:
+        """The dtypes of an analyte's `names.parsed` columns, as `_pick_exprs` casts them."""
+        units = pl.Enum(list(self.catalog.analytes[analyte].units))  # type: ignore[index]
+        return [pl.Float64(), units, COMPARATORS, pl.Float64(), UNIT_SOURCES, pl.String()]
 
     def _parse_rows(self, frame: pl.DataFrame, plans: list[CellPlan]) -> pl.DataFrame:
         """Add the working columns of these analytes, worked out on every row of the frame

@@ -6,8 +6,8 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from b12cli.batch import names
-from b12cli.batch.cell_codes import encode
+from b12cli.batch import cells, names
+from b12cli.batch.cell_codes import KnownTexts
 from b12cli.batch.cell_plan import MISSING, Parsed, parse_cell
 from b12cli.batch.cells import DISTINCT_FLOOR, CellParser
 from b12cli.batch.headers import AnalyteSource
@@ -122,19 +122,43 @@ def test_a_column_that_repeats_its_texts_stays_encoded() -> None:
     assert parser.by_row == set()
 
 
-def test_encode_gives_back_every_cell() -> None:
-    column = pl.Series("x", ["b", None, "a", "", "b", " a", None, "a"])
-    encoded = encode(column)
-    assert encoded.texts.is_unique().all()
-    assert sorted(encoded.texts.to_list()) == ["", " a", "a", "b"]
-    assert encoded.gather(encoded.texts).to_list() == column.to_list()
-    assert encoded.codes.null_count() == 2
+def test_known_texts_keep_their_codes_from_chunk_to_chunk() -> None:
+    known = KnownTexts()
+    codes, new = known.encode(pl.Series("x", ["b", None, "a", "", "b", " a"]))
+    assert new.to_list() == ["b", "a", "", " a"]  # in code order, each once
+    assert codes.to_list() == [0, None, 1, 2, 0, 3]
+    codes, new = known.encode(pl.Series("x", ["a", "c", None, "b", "c"]))
+    assert new.to_list() == ["c"]  # only what the first chunk did not hold
+    assert codes.to_list() == [1, 4, None, 0, 4]
+    codes, new = known.encode(pl.Series("x", [None, None], dtype=pl.String))
+    assert (codes.to_list(), new.to_list(), known.count) == ([None, None], [], 5)
 
 
-def test_encode_an_all_null_column() -> None:
-    encoded = encode(pl.Series("x", [None, None], dtype=pl.String))
-    assert encoded.texts.len() == 0
-    assert encoded.gather(encoded.texts).to_list() == [None, None]
+def test_known_texts_start_afresh_past_their_limit() -> None:
+    known = KnownTexts(limit=3)
+    known.encode(pl.Series("x", ["a", "b"]))
+    known.results = pl.DataFrame({"r": [1, 2]})
+    codes, new = known.encode(pl.Series("x", ["c", "a", "d"]))
+    # Numbering "c" and "d" after "a" and "b" would pass the limit: start again from this chunk.
+    assert (codes.to_list(), new.to_list(), known.count) == ([0, 1, 2], ["c", "a", "d"], 3)
+    assert known.results is None
+
+
+@pytest.mark.parametrize("few", [0, cells.FEW_TEXTS], ids=["polars", "python"])
+def test_texts_learnt_in_earlier_chunks_agree_with_the_pure_parser(
+    few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # New texts are parsed all at once in polars, or one by one: both must agree, and so must
+    # the results kept for texts met again, including after a later chunk brings the first
+    # text the fast path leaves (a comparator, an error) or the first unit conversion.
+    monkeypatch.setattr(cells, "FEW_TEXTS", few)
+    source = AnalyteSource("b12", unit="pmol/L", unit_source="header")
+    parser = CellParser(CATALOG)
+    chunks = [["250", "300", None, "250"], ["300", "<50", "250", "x"], ["250", "<50", " 300 "]]
+    for chunk in chunks:
+        frame = parsed(chunk, "b12", source, parser)
+        assert working(frame, "b12") == expected(chunk, "b12", source)
+    assert parser.texts["b12"].known.count == 5  # each distinct text numbered once
 
 
 def test_several_fixed_unit_columns_are_parsed_side_by_side() -> None:
