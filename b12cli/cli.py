@@ -1,7 +1,5 @@
 """The command line: options in, one call into the core, renderer out, exit code back."""
 
-from __future__ import annotations
-
 import os
 import sys
 from typing import Annotated, Literal

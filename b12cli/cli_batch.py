@@ -1,7 +1,5 @@
 """`b12cli batch`: options in, one batch run, summary on stderr, exit code back."""
 
-from __future__ import annotations
-
 import atexit
 import contextlib
 import os
@@ -196,7 +194,7 @@ class _LazyProgress:
             self.bar.stop()
 
 
-def _run(request: BatchRequest, quiet: bool) -> BatchStats:
+def _run(request: "BatchRequest", quiet: bool) -> "BatchStats":
     from b12cli.batch.runner import run_batch
 
     to_terminal = request.output in (None, "-") and sys.stdout.isatty()
@@ -209,7 +207,7 @@ def _run(request: BatchRequest, quiet: bool) -> BatchStats:
         progress.stop()
 
 
-def _summary(stats: BatchStats) -> None:
+def _summary(stats: "BatchStats") -> None:
     from b12cli.batch.summary import write_plain, write_rich
 
     if sys.stderr.isatty():

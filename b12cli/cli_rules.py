@@ -1,7 +1,5 @@
 """`b12cli rules ...`: list, show and validate rulesets."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
