@@ -96,10 +96,9 @@ def classify(header: str, catalog: Catalog) -> HeaderMatch | None:
 
 
 def _named(name: str, catalog: Catalog) -> HeaderMatch | None:
-    for analyte_id, analyte in catalog.analytes.items():
-        codes = {compact(code) for code in analyte.loinc}
-        if name in {compact(a) for a in [analyte_id, *analyte.aliases]} | codes:
-            return HeaderMatch(analyte_id, "value")
+    analyte_id = _spellings(catalog).names.get(name)
+    if analyte_id is not None:
+        return HeaderMatch(analyte_id, "value")
     for context, names in CONTEXT_ALIASES.items():
         if name in names:
             return HeaderMatch(context, "context")
@@ -107,11 +106,37 @@ def _named(name: str, catalog: Catalog) -> HeaderMatch | None:
 
 
 def _unit_key(catalog: Catalog, analyte: str, text: str) -> str | None:
-    wanted = compact_unit(text)
-    for key, unit in catalog.analytes[analyte].units.items():  # type: ignore[index]
-        if wanted in {compact_unit(s) for s in [key, *unit.spellings]}:
-            return key
-    return None
+    return _spellings(catalog).units.get((analyte, compact_unit(text)))
+
+
+@dataclass(frozen=True)
+class _Spellings:
+    """A catalog's names and unit spellings, compacted, each to the first analyte (or unit)
+    that has it."""
+
+    catalog: Catalog
+    names: dict[str, str]  # compacted id, alias or LOINC code -> analyte id
+    units: dict[tuple[str, str], str]  # (analyte id, compacted unit spelling) -> unit key
+
+
+_SPELLINGS: dict[int, _Spellings] = {}
+
+
+def _spellings(catalog: Catalog) -> _Spellings:
+    """Worked out once per catalog: matching a header compares its compacted text with
+    hundreds of them."""
+    found = _SPELLINGS.get(id(catalog))
+    if found is None or found.catalog is not catalog:
+        names: dict[str, str] = {}
+        units: dict[tuple[str, str], str] = {}
+        for analyte_id, analyte in catalog.analytes.items():
+            for name in [analyte_id, *analyte.aliases, *analyte.loinc]:
+                names.setdefault(compact(name), analyte_id)
+            for key, unit in analyte.units.items():
+                for spelling in [key, *unit.spellings]:
+                    units.setdefault((analyte_id, compact_unit(spelling)), key)
+        found = _SPELLINGS[id(catalog)] = _Spellings(catalog, names, units)
+    return found
 
 
 def find_id_column(columns: list[str]) -> str | None:
