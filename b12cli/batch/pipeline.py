@@ -17,7 +17,7 @@ from b12cli.batch.compile import CompiledRuleset, Scope
 from b12cli.batch.context_cells import parse_context
 from b12cli.batch.headers import ColumnMap
 from b12cli.batch.table import Table
-from b12cli.batch.threads import prefetch
+from b12cli.batch.threads import Prefetch, prefetch
 from b12cli.model import Catalog
 from b12cli.rulesets import LoadedRuleset
 from b12cli.values import Decimal
@@ -46,9 +46,8 @@ class Engine:
         self.compiled = [
             CompiledRuleset(loaded.ruleset, i, self.scope) for i, loaded in enumerate(plan.rulesets)
         ]
-        for compiled in self.compiled:
-            compiled.lookup(plan.explain)  # built now, while the first chunk is read
         self.cells = CellParser(plan.catalog, plan.decimal)
+        self._ahead: Prefetch[tuple[pl.DataFrame, frozenset[str]]] | None = None
 
     def parsed(self) -> frozenset[str]:
         """Input columns the engine reads: each of their cells is seen by it (see `seen`)."""
@@ -63,17 +62,33 @@ class Engine:
         parsed = self.parsed()
         return parsed - self.cells.risky, parsed - self.cells.quoted
 
+    def start(self, table: Table) -> None:
+        """Start parsing the table's cells, then build the rule tables (see `CompiledRuleset.
+        lookup`) on this thread while the first chunk's cells are parsed; `run` goes on from
+        there, `close` stops early."""
+        self._ahead = prefetch(self._prepared(table), name="cells")
+        for compiled in self.compiled:
+            compiled.lookup(self.plan.explain)
+
     def run(self, table: Table) -> Iterator[pl.DataFrame]:
         """Each chunk of the table, interpreted, with a 1-based `names.ROW` number.
 
         Cells are parsed a chunk ahead, on a thread of their own: most of that work is many
         small polars calls, which leave the cores room for the rules of the chunk before."""
-        prepared = prefetch(self._prepared(table), name="cells")
+        if self._ahead is None:
+            self.start(table)
+        assert self._ahead is not None
         try:
-            for frame, censored in prepared:
+            for frame, censored in self._ahead:
                 yield self.decide(frame, censored)
         finally:
-            prepared.close()
+            self.close()
+
+    def close(self) -> None:
+        """Stop parsing cells ahead (nothing to do once `run` has finished)."""
+        if self._ahead is not None:
+            self._ahead.close()
+            self._ahead = None
 
     def _prepared(self, table: Table) -> Iterator[tuple[pl.DataFrame, frozenset[str]]]:
         first = 1

@@ -117,11 +117,15 @@ def _run(
     if request.spec.id and table.analytes is None:
         id_columns(table, request)  # an unknown --id column is a usage error, whatever the format
     engine = Engine(plan)
-    stats = BatchStats(rulesets=[r.ruleset.id for r in loaded])
-    if request.histograms and engine.compiled:
-        stats.histograms = histograms_for(engine.compiled[0], catalog)
-    with output_file(request.output) as handle:
-        _write(request, table, engine, handle, stats, progress)
+    try:
+        engine.start(table)  # the first chunk's cells are parsed while the rest is set up
+        stats = BatchStats(rulesets=[r.ruleset.id for r in loaded])
+        if request.histograms and engine.compiled:
+            stats.histograms = histograms_for(engine.compiled[0], catalog)
+        with output_file(request.output) as handle:
+            _write(request, table, engine, handle, stats, progress)
+    finally:
+        engine.close()
     stats.skipped_rows, stats.input_rows = table.skipped_rows, table.input_rows
     return stats
 
