@@ -105,6 +105,10 @@ def batch(
     # below): one arena lets the reader, interpreter and writer threads reuse each other's
     # freed memory instead of growing an arena each, so peak memory stays flat.
     os.environ.setdefault("_RJEM_MALLOC_CONF", "narenas:1")
+    if file not in (None, "-") and not example:
+        from b12cli.batch.early_check import check_early
+
+        check_early(str(file))  # the input's first pass goes on while polars is imported
     from b12cli.batch.codes import parse_codes
     from b12cli.batch.options import names_list, pairs
     from b12cli.batch.runner import BatchRequest

@@ -23,6 +23,7 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO, TypeVar
 
+from b12cli.batch.early_check import plain_early
 from b12cli.batch.encodings import (
     BLOCK,
     HEAD,
@@ -165,7 +166,8 @@ def _utf8_file(path: str, name: str, forced: str | None, temps: TempFiles) -> Te
     cr_only = "\r" in text and "\n" not in text  # classic Mac OS line ends
     errors, mixed, notes = "strict", False, LineNotes()
     if encoding is None or is_utf8(encoding):
-        found = survey(open_bytes, b"\r" if cr_only else b"\n")
+        plain = not compressed and plain_early(path)  # the first pass, if already made
+        found = Survey() if plain else survey(open_bytes, b"\r" if cr_only else b"\n")
         encoding, errors, mixed = _choose(found, encoding, forced is not None, name)
         notes.nul = found.nul
     if is_utf8(encoding) and not (mixed or compressed or cr_only):

@@ -30,7 +30,7 @@ def survey(opener: Opener, newline: bytes = b"\n") -> Survey:
     in raw blocks (lines are counted only to tell where something was found); any other
     stream is read again in pieces of whole lines, ASCII pieces costing a byte scan, not a
     decode."""
-    if _plain_ascii(opener):
+    if plain_ascii(opener):
         return Survey()
     found = Survey()
     line = 1
@@ -44,7 +44,7 @@ def survey(opener: Opener, newline: bytes = b"\n") -> Survey:
     return found
 
 
-def _plain_ascii(opener: Opener) -> bool:
+def plain_ascii(opener: Opener) -> bool:
     """Whether the stream is all ASCII and holds no NUL byte (then there is nothing to note)."""
     with opener() as source:
         while block := source.read(BLOCK):
