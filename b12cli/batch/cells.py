@@ -162,34 +162,39 @@ class CellParser:
             if state.known.results is None:  # a run's first texts, or a fresh start
                 state.restart()
         if sum(len(new) for _, _, new in fresh) <= FEW_TEXTS:
-            parsed = self._read_each(fresh)
+            parsed, exprs = self._read_each(fresh)
         else:
             texts = pl.concat([new.to_frame() for _, _, new in fresh], how="horizontal_extend")
-            parsed = self._parse_rows(texts, [plan for plan, _, _ in fresh])
-        shown = []
+            parsed, exprs = self._parse_rows(texts, [plan for plan, _, _ in fresh]), []
         for plan, state, _ in fresh:
             a = plan.analyte
             model = self.catalog.analytes[a]  # type: ignore[index]
             value, comparator = pl.col(names.value(a)), pl.col(names.comparator(a))
             text = value_texts.shown(value, comparator, model.decimals).cast(state.shown)
-            shown.append(text.alias(names.value_text(a)))
-        parsed = parsed.with_columns(shown)
-        for plan, state, new in fresh:
+            exprs.append(text.alias(names.value_text(a)))
+        parsed = parsed.with_columns(exprs)
+        # Whether each analyte's values are its numbers (padding compares equal).
+        same = parsed.select(
+            pl.col(names.number(p.analyte)).eq_missing(pl.col(names.value(p.analyte))).all()
+            for p, _, _ in fresh
+        ).row(0)
+        for (plan, state, new), alike in zip(fresh, same, strict=True):
             a = plan.analyte
             part = parsed.select(*names.parsed(a), names.value_text(a)).head(len(new))
             state.slow |= plan.has_slow
-            state.same &= part.get_column(names.number(a)).equals(
-                part.get_column(names.value(a)), check_names=False
-            )
+            state.same &= alike
             known = state.known.results
-            state.known.results = part if known is None else pl.concat([known, part]).rechunk()
+            state.known.results = part if known is None else pl.concat([known, part], rechunk=True)
 
-    def _read_each(self, fresh: list[tuple[CellPlan, TextResults, pl.Series]]) -> pl.DataFrame:
+    def _read_each(
+        self, fresh: list[tuple[CellPlan, TextResults, pl.Series]]
+    ) -> tuple[pl.DataFrame, list[pl.Expr]]:
         """A few new texts, each parsed as the slow path parses it (the fast path would give
-        the same), in the columns and dtypes `_parse_rows` gives; `has_slow` is set where a
-        text's results are not what the fast path gives every text it takes."""
+        the same), in the columns `_parse_rows` gives, and the casts to its dtypes; `has_slow`
+        is set where a text's results are not what the fast path gives every text it takes."""
         columns: dict[str, list[object]] = {}
-        dtypes: list[pl.Expr] = []
+        schema: dict[str, pl.DataType] = {}
+        casts: list[pl.Expr] = []
         height = max(len(new) for _, _, new in fresh)
         for plan, _, new in fresh:
             a, source = plan.analyte, plan.source
@@ -205,9 +210,13 @@ class CellParser:
             fields = list(zip(*rows, strict=True)) or [()] * len(FIELDS)
             for name, values in zip(names.parsed(a), fields, strict=True):
                 columns[name] = [*values, *padding]
-            for name, dtype in zip(names.parsed(a), self._dtypes(a), strict=True):
-                dtypes.append(pl.col(name).cast(dtype))
-        return pl.DataFrame(columns).with_columns(dtypes)
+            for name, plain, dtype in zip(
+                names.parsed(a), FIELDS.values(), self._dtypes(a), strict=True
+            ):
+                schema[name] = plain()
+                if dtype != schema[name]:
+                    casts.append(pl.col(name).cast(dtype))
+        return pl.DataFrame(columns, schema=schema), casts
 
     def _dtypes(self, analyte: str) -> list[pl.DataType]:
         """The dtypes of an analyte's `names.parsed` columns, as `_pick_exprs` casts them."""
