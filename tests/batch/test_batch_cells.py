@@ -161,6 +161,23 @@ def test_texts_learnt_in_earlier_chunks_agree_with_the_pure_parser(
     assert parser.texts["b12"].known.count == 5  # each distinct text numbered once
 
 
+@pytest.mark.parametrize("few", [0, cells.FEW_TEXTS], ids=["polars", "python"])
+def test_results_stay_right_when_a_column_starts_its_codes_afresh(
+    few: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A column of many distinct texts passes the limit of texts kept: its codes start again
+    # (from the chunk that passed it), and every row still gets its own text's results.
+    monkeypatch.setattr(cells, "FEW_TEXTS", few)
+    source = AnalyteSource("mma", unit="umol/L", unit_source="header")
+    parser = CellParser(CATALOG)
+    parser.texts["mma"] = cells.TextResults(known=KnownTexts(limit=5))
+    chunks = [["0.1", "0.2", "<0.05"], ["0.3", "0.1", "x"], ["0.4", "0.5", "0.2"], ["0.1", None]]
+    for chunk in chunks:
+        frame = parsed(chunk, "mma", source, parser)
+        assert working(frame, "mma") == expected(chunk, "mma", source)
+    assert parser.texts["mma"].known.count < 5
+
+
 def test_several_fixed_unit_columns_are_parsed_side_by_side() -> None:
     # Columns with different numbers of distinct texts (the shorter padded while parsed), one
     # with cells the fast path leaves and two with plain numbers only, one of them converted.
