@@ -13,9 +13,9 @@ import threading
 from functools import partial
 from pathlib import Path
 
+from b12cli.batch.sniff import is_gzip
 from b12cli.batch.utf8_scan import plain_ascii
 
-_GZIP = b"\x1f\x8b"
 _started: dict[str, tuple[tuple[int, int], threading.Thread, list[bool]]] = {}
 
 
@@ -33,7 +33,7 @@ def check_early(path: str) -> None:
     def work() -> None:
         try:
             with Path(path).open("rb") as handle:
-                if handle.read(2) == _GZIP:
+                if is_gzip(handle.read(2)):
                     return
             result.append(plain_ascii(partial(Path(path).open, "rb")))  # type: ignore[arg-type]
         except OSError:  # the reader will say what is wrong
