@@ -112,13 +112,23 @@ def _chunks(where: _Where, offset: int, block: int, chunk_rows: int) -> Iterator
                     if where.delimiter == "," and not (unclosed or _may_need_quotes(piece)):
                         where.quote_free.add(row)
                     if frame.height:
-                        yield frame.drop(_EXTRA, _LOSSY, strict=False)
+                        yield _tidy(frame)
                         row += frame.height
     except RefusedError as refused:
         yield from python_chunks(
             where.path, refused.start, where.delimiter, where.columns, chunk_rows,
             where.row_errors, refused.row,
         )  # fmt: skip
+
+
+def _tidy(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame without its bookkeeping columns, each column in one piece. polars parses a
+    range in parallel, into a few pieces per column, and a query over such a frame may join
+    the pieces of its text columns again each time (measured: about 1 ms a query at 64,000
+    rows). Joined once here, the queries downstream start from one piece."""
+    if _EXTRA in frame.columns or _LOSSY in frame.columns:
+        frame = frame.drop(_EXTRA, _LOSSY, strict=False)
+    return frame.rechunk()
 
 
 def _may_need_quotes(data: bytes) -> bool:

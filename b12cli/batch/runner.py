@@ -183,8 +183,8 @@ def _write(
         for frame in engine.run(table):
             quote_free = done + 1 in table.quote_free
             table.quote_free.discard(done + 1)
-            # Only what the writer reads waits in its queue.
-            behind.put((frame.select(c for c in needed if c in frame.columns), quote_free))
+            # Only what the writer reads waits in its queue (taken by name: no polars query).
+            behind.put((frame[[c for c in needed if c in frame.columns]], quote_free))
             done += frame.height
             if progress:
                 progress(done)
