@@ -191,8 +191,16 @@ def _read(
         frame = pl.read_csv(data, **options)
         # polars reads a blank line as a row of nulls; only then look for blank lines (a
         # byte scan for them costs more than the parse when every line is short).
-        if frame.select(pl.all_horizontal(pl.all().is_null()).any()).item():
+        if _has_empty_row(frame):
             frame = pl.read_csv(drop_blank_lines(data), **options)
     except pl.exceptions.PolarsError:
         return None
     return frame
+
+
+def _has_empty_row(frame: pl.DataFrame) -> bool:
+    """Whether a row of the frame has no cell at all (a column's null count is known without
+    a pass, so a first column without an empty cell settles it at once)."""
+    if not frame.width or not frame.get_column(frame.columns[0]).null_count():
+        return False
+    return bool(frame.select(pl.all_horizontal(pl.all().is_null()).any()).item())
