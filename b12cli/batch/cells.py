@@ -138,15 +138,22 @@ class CellParser:
             a, results = plan.analyte, state.known.results
             assert results is not None  # every state has learnt its texts by now
             plan.has_slow = state.slow
-            out.append(results.get_column(names.value_text(a)).gather(rows))
             if state.slow:
-                out += [results.get_column(c).gather(rows) for c in names.parsed(a)]
+                wanted = names.parsed(a)
+            else:
+                # The fast path took every text: only the number and value differ between
+                # cells, and the other columns are the same on every cell that is not empty.
+                # In the canonical unit the value is the number: gather it once.
+                wanted = [names.number(a)] if state.same else [names.number(a), names.value(a)]
+            # Each row's results by its code, in one call (a null code, an empty cell, gives
+            # nulls).
+            gathered = results[[names.value_text(a), *wanted]][rows]
+            out.append(gathered.get_column(names.value_text(a)))
+            if state.slow:
+                out += gathered.get_columns()[1:]
                 continue
-            # The fast path took every text: only the number and value differ between cells,
-            # and the other columns are the same on every cell that is not empty.
-            number = results.get_column(names.number(a)).gather(rows)
-            # In the canonical unit the value is the number: gather it once.
-            value = number if state.same else results.get_column(names.value(a)).gather(rows)
+            number = gathered.get_column(names.number(a))
+            value = number if state.same else gathered.get_column(names.value(a))
             simple.append(rows.is_not_null().alias(plan.temp("fast")))
             simple += [number.alias(plan.temp("number")), value.alias(plan.temp("canonical"))]
         picks = [e for p in plans if not p.has_slow for e in self._picked(p)]
