@@ -16,7 +16,7 @@ from b12cli.batch.pipeline import Engine, Plan
 from b12cli.batch.runner import BatchRequest, Progress, display
 from b12cli.batch.stats import BatchStats, histograms_for, update
 from b12cli.batch.table import Table
-from b12cli.batch.threads import Consumer
+from b12cli.batch.threads import Consumer, InFlight
 from b12cli.batch.writers import CsvWriter, JsonWriter, ParquetWriter, output_file
 from b12cli.errors import UsageError
 from b12cli.model import Catalog
@@ -52,9 +52,14 @@ def id_columns(table: Table, request: BatchRequest) -> list[str]:
 
 
 def interpret(
-    request: BatchRequest, table: Table, catalog: Catalog, progress: Progress | None
+    request: BatchRequest,
+    table: Table,
+    catalog: Catalog,
+    progress: Progress | None,
+    in_flight: InFlight,
 ) -> BatchStats:
-    """Interpret and write every chunk of a table being read; the summary's counts."""
+    """Interpret and write every chunk of a table being read (giving each chunk's place
+    back to `in_flight` once written); the summary's counts."""
     loaded = [load_ruleset(ref) for ref in request.rules]
     decimal = table.decimal or request.spec.decimal
     plan = Plan(
@@ -74,8 +79,9 @@ def interpret(
         if request.histograms and engine.compiled:
             stats.histograms = histograms_for(engine.compiled[0], catalog)
         with output_file(request.output) as handle:
-            _write(request, table, engine, handle, stats, progress)
+            _write(request, table, engine, handle, stats, progress, in_flight)
     finally:
+        in_flight.close()  # before stopping the cells thread, which may wait on the reader
         engine.close()
     stats.skipped_rows, stats.input_rows = table.skipped_rows, table.input_rows
     return stats
@@ -88,6 +94,7 @@ def _write(
     handle: BinaryIO,
     stats: BatchStats,
     progress: Progress | None,
+    in_flight: InFlight,
 ) -> None:
     """Interpret each chunk on this thread while others read ahead and write behind."""
     if request.fmt in ("jsonl", "json"):
@@ -99,6 +106,7 @@ def _write(
             update(stats, frame, engine.compiled, engine.plan.catalog)
             for line in builder.lines(frame):
                 json_out.write_line(line)
+            in_flight.give()
             if progress:
                 progress(stats.rows)
         json_out.close()
@@ -125,6 +133,7 @@ def _write(
             quote_free=quote_free,
         )
         writer.write(*selected)
+        in_flight.give()
 
     behind: Consumer[tuple[pl.DataFrame, bool]] = Consumer(write)
     counted = [names.unit(a) for a in engine.plan.columns.analytes]

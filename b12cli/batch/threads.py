@@ -1,8 +1,8 @@
 """Overlap reading, interpreting and writing: polars releases the GIL while it parses and
 writes, so a reader thread and a writer thread keep both cores busy on a two-stage pipeline.
 
-Queues are short, so at most a few chunks are in memory at once; an exception in either
-thread is raised again in the caller.
+Queues are short and `InFlight` caps the chunks between read and write, so at most a few
+chunks are in memory at once; an exception in any thread is raised again in the caller.
 """
 
 from __future__ import annotations
@@ -23,14 +23,48 @@ class _Failure:
         self.error = error
 
 
+class InFlight:
+    """At most `limit` chunks between the start of their read and the end of their write,
+    whatever the stage that falls behind, so that memory stays flat from the first million
+    rows on. The reader takes a place before each read (`take`), the writer gives it back
+    (`give`); `close` lets every read through, so a run that stops early never leaves its
+    reader waiting."""
+
+    def __init__(self, limit: int) -> None:
+        self._places = threading.Semaphore(limit)
+        self._closed = False
+
+    def take(self) -> None:
+        """Wait for a place for one more chunk (none once closed)."""
+        if not self._closed:
+            self._places.acquire()
+
+    def give(self) -> None:
+        """A chunk is written: its place is free."""
+        self._places.release()
+
+    def close(self) -> None:
+        """Stop limiting (the reader, the only one to wait, is woken)."""
+        self._closed = True
+        self._places.release()
+
+
 class Prefetch(Iterator[T]):
     """The same items, produced ahead by a background thread that starts at once (so the
-    first chunk is read while the caller still sets up); `close` stops it early."""
+    first chunk is read while the caller still sets up); `close` stops it early. With a
+    `before` callable, the thread calls it before it asks for each item (see `InFlight`)."""
 
-    def __init__(self, items: Iterator[T], depth: int = DEPTH, name: str = "reader") -> None:
+    def __init__(
+        self,
+        items: Iterator[T],
+        depth: int = DEPTH,
+        name: str = "reader",
+        before: Callable[[], None] | None = None,
+    ) -> None:
         self.slots: queue.Queue[object] = queue.Queue(maxsize=depth)
         self.stop = threading.Event()
         self.done = False
+        self.before = before
         self.thread = threading.Thread(
             target=self._produce, args=(items,), name=f"b12cli-{name}", daemon=True
         )
@@ -38,11 +72,15 @@ class Prefetch(Iterator[T]):
 
     def _produce(self, items: Iterator[T]) -> None:
         try:
-            for item in items:
-                if self.stop.is_set():
-                    return
+            while True:
+                if self.before is not None:
+                    self.before()
+                item = next(items, _DONE)
+                if item is _DONE or self.stop.is_set():
+                    break
                 self.slots.put(item)
-            self.slots.put(_DONE)
+            if not self.stop.is_set():
+                self.slots.put(_DONE)
         except BaseException as error:  # handed to the consumer, raised there
             self.slots.put(_Failure(error))
         finally:
@@ -70,9 +108,14 @@ class Prefetch(Iterator[T]):
                 self.slots.get(timeout=0.05)
 
 
-def prefetch(items: Iterator[T], depth: int = DEPTH, name: str = "reader") -> Prefetch[T]:
+def prefetch(
+    items: Iterator[T],
+    depth: int = DEPTH,
+    name: str = "reader",
+    before: Callable[[], None] | None = None,
+) -> Prefetch[T]:
     """The same items, produced ahead by a background thread (started now)."""
-    return Prefetch(items, depth, name)
+    return Prefetch(items, depth, name, before)
 
 
 class AbortedError(Exception):
