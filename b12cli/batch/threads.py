@@ -1,5 +1,5 @@
-"""Overlap reading, interpreting and writing: polars releases the GIL while it parses and
-writes, so a reader thread and a writer thread keep both cores busy on a two-stage pipeline.
+"""Overlap reading, interpreting and writing: polars releases the GIL while it works, so the
+reader, cells, rules and writer threads of a batch run keep both cores busy.
 
 Queues are short and `InFlight` caps the chunks between read and write, so at most a few
 chunks are in memory at once; an exception in any thread is raised again in the caller.
